@@ -1,0 +1,76 @@
+//===- AttnInterfaces.td - Mask and score-modifier interfaces -*- tablegen -*-//
+//
+// The one interface every mask kind implements (visible, tile classifier,
+// KV range, verification, printing), and the one every score modifier
+// implements. A new kind is one new attribute class implementing it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_DIALECT_ATTN_IR_ATTNINTERFACES_TD
+#define ATTN_DIALECT_ATTN_IR_ATTNINTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def Attn_MaskExprInterface : AttrInterface<"MaskExprAttrInterface"> {
+  let cppNamespace = "::attn";
+  let description = [{
+    A node of a mask expression. Leaves are mask kinds (causal, window, ...),
+    inner nodes compose them (and, or, not, per-head).
+  }];
+  let methods = [
+    InterfaceMethod<[{Whether key `p.k` is visible to query `p.q`.}],
+      "bool", "isVisible",
+      (ins "const ::attn::mask::Point &":$p, "const ::attn::mask::Context &":$ctx)>,
+    InterfaceMethod<[{
+      Classifies a tile (already clipped to the problem). Never wrong: a tile
+      called full has only visible pairs, one called empty none. Built-in
+      kinds are exact: a tile called partial has both.
+    }], "::attn::mask::TileClass", "classify",
+      (ins "const ::attn::mask::Box &":$box, "const ::attn::mask::Context &":$ctx)>,
+    InterfaceMethod<[{
+      The smallest key range (conservative for compositions) outside which no
+      key is visible to any query of `q`.
+    }], "::attn::mask::Interval", "kvRange",
+      (ins "int64_t":$b, "int64_t":$h, "::attn::mask::Interval":$q,
+           "const ::attn::mask::Context &":$ctx)>,
+    InterfaceMethod<[{Checks parameters against the extents the op knows.}],
+      "::llvm::LogicalResult", "verifyShape",
+      (ins "const ::attn::mask::ShapeInfo &":$shape,
+           "::llvm::function_ref<::mlir::InFlightDiagnostic()>":$emitError)>,
+    InterfaceMethod<[{Adds the operands and regions this node needs.}],
+      "void", "addRequirements", (ins "::attn::mask::Requirements &":$req)>,
+    InterfaceMethod<[{Whether visible() differs between heads.}],
+      "bool", "dependsOnHead", (ins)>,
+    InterfaceMethod<[{Prints the node in the infix syntax of #attn.mask.}],
+      "void", "printExpr", (ins "::llvm::raw_ostream &":$os)>,
+    InterfaceMethod<[{Binding strength for printing: 1 or, 2 and, 3 others.}],
+      "int", "getPrecedence", (ins), [{}], [{ return 3; }]>
+  ];
+}
+
+def Attn_ScoreModInterface : AttrInterface<"ScoreModAttrInterface"> {
+  let cppNamespace = "::attn";
+  let description = [{
+    One score modifier: a map from a scaled score s(q, k) to a new score,
+    applied in the order written in #attn.score.
+  }];
+  let methods = [
+    InterfaceMethod<[{The modified score, in double precision.}],
+      "double", "apply",
+      (ins "double":$s, "const ::attn::mask::Point &":$p,
+           "const ::attn::mask::ScoreContext &":$ctx)>,
+    InterfaceMethod<[{Checks parameters against the extents the op knows.}],
+      "::llvm::LogicalResult", "verifyShape",
+      (ins "const ::attn::mask::ShapeInfo &":$shape,
+           "::llvm::function_ref<::mlir::InFlightDiagnostic()>":$emitError),
+      [{}], [{ return ::mlir::success(); }]>,
+    InterfaceMethod<[{Whether it needs the bias operand.}],
+      "bool", "needsBiasOperand", (ins), [{}], [{ return false; }]>,
+    InterfaceMethod<[{Whether it needs the score_mod region.}],
+      "bool", "needsScoreModRegion", (ins), [{}], [{ return false; }]>,
+    InterfaceMethod<[{Prints the term in the syntax of #attn.score.}],
+      "void", "printTerm", (ins "::llvm::raw_ostream &":$os)>
+  ];
+}
+
+#endif // ATTN_DIALECT_ATTN_IR_ATTNINTERFACES_TD

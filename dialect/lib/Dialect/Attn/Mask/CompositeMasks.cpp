@@ -1,0 +1,300 @@
+//===- CompositeMasks.cpp - and, or, not, per-head and mask_mod -----------===//
+//
+// Composition of mask expressions. `not` is exact; `and` and `or` combine
+// their operands' classes conservatively (an `and` of two partial tiles may
+// really be empty); `heads` delegates to the case of the tile's head;
+// `mask_mod` calls the user's region, whose tiles are all partial.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MaskUtils.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace attn;
+using namespace attn::mask;
+
+using EmitErrorFn = llvm::function_ref<InFlightDiagnostic()>;
+
+/// Prints `e`, parenthesised when it binds looser than `context`.
+static void printOperand(llvm::raw_ostream &os, MaskExprAttrInterface e,
+                         int context) {
+  bool parens = e.getPrecedence() < context;
+  if (parens)
+    os << "(";
+  e.printExpr(os);
+  if (parens)
+    os << ")";
+}
+
+static LogicalResult verifyOperands(ArrayRef<MaskExprAttrInterface> operands,
+                                    EmitErrorFn emitError, const char *name) {
+  if (operands.size() < 2)
+    return emitError() << "'" << name << "' needs at least two operands";
+  if (llvm::any_of(operands, [](auto e) { return !e; }))
+    return emitError() << "'" << name << "' has a null operand";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// and
+//===----------------------------------------------------------------------===//
+
+LogicalResult AndMaskAttr::verify(EmitErrorFn emitError,
+                                  ArrayRef<MaskExprAttrInterface> operands) {
+  return verifyOperands(operands, emitError, "&");
+}
+bool AndMaskAttr::isVisible(const Point &p, const Context &ctx) const {
+  return llvm::all_of(getOperands(), [&](auto e) { return e.isVisible(p, ctx); });
+}
+TileClass AndMaskAttr::classify(const Box &box, const Context &ctx) const {
+  bool allFull = true;
+  for (MaskExprAttrInterface e : getOperands()) {
+    TileClass c = e.classify(box, ctx);
+    if (c == TileClass::Empty)
+      return TileClass::Empty;
+    allFull &= c == TileClass::Full;
+  }
+  return allFull ? TileClass::Full : TileClass::Partial;
+}
+Interval AndMaskAttr::kvRange(int64_t b, int64_t h, Interval q,
+                              const Context &ctx) const {
+  Interval keys{0, ctx.kvLen};
+  for (MaskExprAttrInterface e : getOperands())
+    keys = keys.intersect(e.kvRange(b, h, q, ctx));
+  return keys.empty() ? Interval{0, 0} : keys;
+}
+LogicalResult AndMaskAttr::verifyShape(const ShapeInfo &shape,
+                                       EmitErrorFn emitError) const {
+  for (MaskExprAttrInterface e : getOperands())
+    if (failed(e.verifyShape(shape, emitError)))
+      return failure();
+  return success();
+}
+void AndMaskAttr::addRequirements(Requirements &req) const {
+  for (MaskExprAttrInterface e : getOperands())
+    e.addRequirements(req);
+}
+bool AndMaskAttr::dependsOnHead() const {
+  return llvm::any_of(getOperands(), [](auto e) { return e.dependsOnHead(); });
+}
+int AndMaskAttr::getPrecedence() const { return 2; }
+void AndMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  llvm::interleave(
+      getOperands(), os, [&](auto e) { printOperand(os, e, 2); }, " & ");
+}
+
+//===----------------------------------------------------------------------===//
+// or
+//===----------------------------------------------------------------------===//
+
+LogicalResult OrMaskAttr::verify(EmitErrorFn emitError,
+                                 ArrayRef<MaskExprAttrInterface> operands) {
+  return verifyOperands(operands, emitError, "|");
+}
+bool OrMaskAttr::isVisible(const Point &p, const Context &ctx) const {
+  return llvm::any_of(getOperands(), [&](auto e) { return e.isVisible(p, ctx); });
+}
+TileClass OrMaskAttr::classify(const Box &box, const Context &ctx) const {
+  bool allEmpty = true;
+  for (MaskExprAttrInterface e : getOperands()) {
+    TileClass c = e.classify(box, ctx);
+    if (c == TileClass::Full)
+      return TileClass::Full;
+    allEmpty &= c == TileClass::Empty;
+  }
+  return allEmpty ? TileClass::Empty : TileClass::Partial;
+}
+Interval OrMaskAttr::kvRange(int64_t b, int64_t h, Interval q,
+                             const Context &ctx) const {
+  Interval keys{0, 0};
+  for (MaskExprAttrInterface e : getOperands())
+    keys = keys.hull(e.kvRange(b, h, q, ctx));
+  return keys;
+}
+LogicalResult OrMaskAttr::verifyShape(const ShapeInfo &shape,
+                                      EmitErrorFn emitError) const {
+  for (MaskExprAttrInterface e : getOperands())
+    if (failed(e.verifyShape(shape, emitError)))
+      return failure();
+  return success();
+}
+void OrMaskAttr::addRequirements(Requirements &req) const {
+  for (MaskExprAttrInterface e : getOperands())
+    e.addRequirements(req);
+}
+bool OrMaskAttr::dependsOnHead() const {
+  return llvm::any_of(getOperands(), [](auto e) { return e.dependsOnHead(); });
+}
+int OrMaskAttr::getPrecedence() const { return 1; }
+void OrMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  llvm::interleave(
+      getOperands(), os, [&](auto e) { printOperand(os, e, 1); }, " | ");
+}
+
+//===----------------------------------------------------------------------===//
+// not
+//===----------------------------------------------------------------------===//
+
+bool NotMaskAttr::isVisible(const Point &p, const Context &ctx) const {
+  return !getOperand().isVisible(p, ctx);
+}
+TileClass NotMaskAttr::classify(const Box &box, const Context &ctx) const {
+  switch (getOperand().classify(box, ctx)) {
+  case TileClass::Empty:
+    return TileClass::Full;
+  case TileClass::Full:
+    return TileClass::Empty;
+  case TileClass::Partial:
+    return TileClass::Partial;
+  }
+  return TileClass::Partial;
+}
+Interval NotMaskAttr::kvRange(int64_t, int64_t, Interval q,
+                              const Context &ctx) const {
+  return q.empty() ? Interval{0, 0} : Interval{0, ctx.kvLen};
+}
+LogicalResult NotMaskAttr::verifyShape(const ShapeInfo &shape,
+                                       EmitErrorFn emitError) const {
+  return getOperand().verifyShape(shape, emitError);
+}
+void NotMaskAttr::addRequirements(Requirements &req) const {
+  getOperand().addRequirements(req);
+}
+bool NotMaskAttr::dependsOnHead() const {
+  return getOperand().dependsOnHead();
+}
+void NotMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  os << "!";
+  printOperand(os, getOperand(), 3);
+}
+
+//===----------------------------------------------------------------------===//
+// heads
+//===----------------------------------------------------------------------===//
+
+LogicalResult HeadsMaskAttr::verify(EmitErrorFn emitError,
+                                    ArrayRef<MaskExprAttrInterface> cases,
+                                    ArrayRef<int64_t> caseHeads,
+                                    ArrayRef<int64_t> caseSizes,
+                                    MaskExprAttrInterface) {
+  if (cases.size() != caseSizes.size())
+    return emitError() << "heads: " << cases.size() << " cases but "
+                       << caseSizes.size() << " head lists";
+  int64_t total = 0;
+  for (int64_t size : caseSizes) {
+    if (size < 1)
+      return emitError() << "heads: every case needs at least one head";
+    total += size;
+  }
+  if (total != static_cast<int64_t>(caseHeads.size()))
+    return emitError() << "heads: head lists hold " << caseHeads.size()
+                       << " heads, sizes say " << total;
+  llvm::SmallDenseSet<int64_t> seen;
+  for (int64_t h : caseHeads) {
+    if (h < 0)
+      return emitError() << "heads: head index must be >= 0, found " << h;
+    if (!seen.insert(h).second)
+      return emitError() << "heads: head " << h << " is listed twice";
+  }
+  return success();
+}
+MaskExprAttrInterface HeadsMaskAttr::caseFor(int64_t h) const {
+  ArrayRef<int64_t> heads = getCaseHeads();
+  for (auto [expr, size] : llvm::zip(getCases(), getCaseSizes())) {
+    if (llvm::is_contained(heads.take_front(size), h))
+      return expr;
+    heads = heads.drop_front(size);
+  }
+  return getFallback();
+}
+bool HeadsMaskAttr::isVisible(const Point &p, const Context &ctx) const {
+  MaskExprAttrInterface e = caseFor(p.h);
+  return e && e.isVisible(p, ctx);
+}
+TileClass HeadsMaskAttr::classify(const Box &box, const Context &ctx) const {
+  MaskExprAttrInterface e = caseFor(box.h);
+  return e ? e.classify(box, ctx) : TileClass::Empty;
+}
+Interval HeadsMaskAttr::kvRange(int64_t b, int64_t h, Interval q,
+                                const Context &ctx) const {
+  MaskExprAttrInterface e = caseFor(h);
+  return e ? e.kvRange(b, h, q, ctx) : Interval{0, 0};
+}
+LogicalResult HeadsMaskAttr::verifyShape(const ShapeInfo &shape,
+                                         EmitErrorFn emitError) const {
+  if (shape.qHeads != kDynamic) {
+    for (int64_t h : getCaseHeads())
+      if (h >= shape.qHeads)
+        return emitError() << "heads: head " << h << " is out of range for "
+                           << shape.qHeads << " query heads";
+    if (!getFallback())
+      for (int64_t h = 0; h < shape.qHeads; ++h)
+        if (!caseFor(h))
+          return emitError() << "heads: no case covers head " << h
+                             << " and there is no '*' case";
+  }
+  for (MaskExprAttrInterface e : getCases())
+    if (failed(e.verifyShape(shape, emitError)))
+      return failure();
+  if (getFallback() && failed(getFallback().verifyShape(shape, emitError)))
+    return failure();
+  return success();
+}
+void HeadsMaskAttr::addRequirements(Requirements &req) const {
+  for (MaskExprAttrInterface e : getCases())
+    e.addRequirements(req);
+  if (getFallback())
+    getFallback().addRequirements(req);
+}
+bool HeadsMaskAttr::dependsOnHead() const { return true; }
+void HeadsMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  os << "heads(";
+  ArrayRef<int64_t> heads = getCaseHeads();
+  bool first = true;
+  for (auto [expr, size] : llvm::zip(getCases(), getCaseSizes())) {
+    if (!first)
+      os << ", ";
+    first = false;
+    os << "[";
+    llvm::interleaveComma(heads.take_front(size), os);
+    os << "] : ";
+    printOperand(os, expr, 2);
+    heads = heads.drop_front(size);
+  }
+  if (getFallback()) {
+    if (!first)
+      os << ", ";
+    os << "* : ";
+    printOperand(os, getFallback(), 2);
+  }
+  os << ")";
+}
+
+//===----------------------------------------------------------------------===//
+// mask_mod
+//===----------------------------------------------------------------------===//
+
+bool MaskModMaskAttr::isVisible(const Point &p, const Context &ctx) const {
+  return ctx.maskMod(p.b, p.h, p.q, p.k);
+}
+TileClass MaskModMaskAttr::classify(const Box &, const Context &) const {
+  return TileClass::Partial;
+}
+Interval MaskModMaskAttr::kvRange(int64_t, int64_t, Interval q,
+                                  const Context &ctx) const {
+  return q.empty() ? Interval{0, 0} : Interval{0, ctx.kvLen};
+}
+LogicalResult MaskModMaskAttr::verifyShape(const ShapeInfo &,
+                                           EmitErrorFn) const {
+  return success();
+}
+void MaskModMaskAttr::addRequirements(Requirements &req) const {
+  req.maskModRegion = true;
+}
+bool MaskModMaskAttr::dependsOnHead() const { return true; }
+void MaskModMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  os << "mask_mod";
+}

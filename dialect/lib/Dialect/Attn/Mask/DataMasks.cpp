@@ -1,0 +1,227 @@
+//===- DataMasks.cpp - Masks read from operands: document, blocks ---------===//
+//
+// Kinds whose visible set comes from run-time data: documents (segment ids
+// or cumulative offsets) and block-sparse layouts (static in the attribute,
+// or the block_mask operand). With the data at hand their classifiers are
+// exact; without it (at compile time) they are conservative.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MaskUtils.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace attn;
+using namespace attn::mask;
+
+using EmitErrorFn = llvm::function_ref<InFlightDiagnostic()>;
+
+//===----------------------------------------------------------------------===//
+// document
+//===----------------------------------------------------------------------===//
+
+bool DocumentMaskAttr::isVisible(const Point &p, const Context &ctx) const {
+  int64_t qd = ctx.qDocument(p.b, p.q);
+  return qd >= 0 && qd == ctx.kvDocument(p.b, p.k);
+}
+
+/// The documents in a range; `padding` is set when a negative id occurs.
+static void collectDocuments(const std::function<int64_t(int64_t, int64_t)> &of,
+                             int64_t b, Interval r,
+                             llvm::SmallDenseSet<int64_t, 8> &docs,
+                             bool &padding) {
+  for (int64_t i = r.lo; i < r.hi; ++i) {
+    int64_t d = of(b, i);
+    if (d < 0)
+      padding = true;
+    else
+      docs.insert(d);
+  }
+}
+
+TileClass DocumentMaskAttr::classify(const Box &box, const Context &ctx) const {
+  if (!ctx.qDocument || !ctx.kvDocument)
+    return TileClass::Partial;
+  llvm::SmallDenseSet<int64_t, 8> qDocs, kDocs;
+  bool padding = false;
+  collectDocuments(ctx.qDocument, box.b, box.q, qDocs, padding);
+  collectDocuments(ctx.kvDocument, box.b, box.k, kDocs, padding);
+  if (llvm::none_of(qDocs, [&](int64_t d) { return kDocs.contains(d); }))
+    return TileClass::Empty;
+  if (!padding && qDocs.size() == 1 && kDocs.size() == 1)
+    return TileClass::Full;
+  return TileClass::Partial;
+}
+
+Interval DocumentMaskAttr::kvRange(int64_t b, int64_t, Interval q,
+                                   const Context &ctx) const {
+  if (q.empty())
+    return {0, 0};
+  if (!ctx.qDocument || !ctx.kvDocument)
+    return {0, ctx.kvLen};
+  llvm::SmallDenseSet<int64_t, 8> qDocs;
+  bool padding = false;
+  collectDocuments(ctx.qDocument, b, q, qDocs, padding);
+  Interval keys{0, 0};
+  for (int64_t k = 0; k < ctx.kvLen; ++k)
+    if (qDocs.contains(ctx.kvDocument(b, k)))
+      keys = keys.hull({k, k + 1});
+  return keys;
+}
+
+LogicalResult DocumentMaskAttr::verifyShape(const ShapeInfo &,
+                                            EmitErrorFn) const {
+  return success();
+}
+void DocumentMaskAttr::addRequirements(Requirements &req) const {
+  (getFromOffsets() ? req.docOffsets : req.documents) = true;
+}
+bool DocumentMaskAttr::dependsOnHead() const { return false; }
+void DocumentMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  os << (getFromOffsets() ? "document(offsets)" : "document");
+}
+
+//===----------------------------------------------------------------------===//
+// blocks
+//===----------------------------------------------------------------------===//
+
+LogicalResult BlocksMaskAttr::verify(EmitErrorFn emitError, int64_t blockQ,
+                                     int64_t blockK,
+                                     ArrayRef<int64_t> layoutShape,
+                                     ArrayRef<bool> layout) {
+  if (blockQ < 1 || blockK < 1 || blockQ >= kUnbounded || blockK >= kUnbounded)
+    return emitError() << "block sizes must be >= 1, found (" << blockQ
+                       << ", " << blockK << ")";
+  if (layoutShape.empty())
+    return layout.empty() ? success()
+                          : emitError() << "runtime blocks carry no layout";
+  if (layoutShape.size() != 2 && layoutShape.size() != 3)
+    return emitError() << "block layout must be [nq][nk] or [heads][nq][nk]";
+  int64_t count = 1;
+  for (int64_t d : layoutShape) {
+    if (d < 1 || d > (int64_t(1) << 24))
+      return emitError() << "block layout extent " << d << " is out of range";
+    count *= d;
+    if (count > (int64_t(1) << 26))
+      return emitError() << "block layout is too large";
+  }
+  if (count != static_cast<int64_t>(layout.size()))
+    return emitError() << "block layout has " << layout.size()
+                       << " entries, its shape needs " << count;
+  return success();
+}
+
+bool BlocksMaskAttr::blockKept(int64_t b, int64_t h, int64_t qb, int64_t kb,
+                               const Context &ctx) const {
+  if (isRuntime())
+    return ctx.blockKept(b, h, qb, kb);
+  ArrayRef<int64_t> shape = getLayoutShape();
+  int64_t nq = shape[shape.size() - 2], nk = shape.back();
+  if (qb >= nq || kb >= nk)
+    return false;
+  int64_t head = 0;
+  if (shape.size() == 3) {
+    if (h >= shape[0])
+      return false;
+    head = h;
+  }
+  return getLayout()[(head * nq + qb) * nk + kb];
+}
+
+bool BlocksMaskAttr::isVisible(const Point &p, const Context &ctx) const {
+  return blockKept(p.b, p.h, p.q / getBlockQ(), p.k / getBlockK(), ctx);
+}
+
+TileClass BlocksMaskAttr::classify(const Box &box, const Context &ctx) const {
+  if (isRuntime() && !ctx.blockKept)
+    return TileClass::Partial;
+  bool anyKept = false, anyDropped = false;
+  for (int64_t qb = box.q.lo / getBlockQ(); qb <= (box.q.hi - 1) / getBlockQ();
+       ++qb)
+    for (int64_t kb = box.k.lo / getBlockK();
+         kb <= (box.k.hi - 1) / getBlockK(); ++kb) {
+      if (blockKept(box.b, box.h, qb, kb, ctx))
+        anyKept = true;
+      else
+        anyDropped = true;
+    }
+  if (!anyKept)
+    return TileClass::Empty;
+  return anyDropped ? TileClass::Partial : TileClass::Full;
+}
+
+Interval BlocksMaskAttr::kvRange(int64_t b, int64_t h, Interval q,
+                                 const Context &ctx) const {
+  if (q.empty())
+    return {0, 0};
+  if (isRuntime() && !ctx.blockKept)
+    return {0, ctx.kvLen};
+  int64_t numKBlocks = ceilDiv(ctx.kvLen, getBlockK());
+  Interval keys{0, 0};
+  for (int64_t qb = q.lo / getBlockQ(); qb <= (q.hi - 1) / getBlockQ(); ++qb)
+    for (int64_t kb = 0; kb < numKBlocks; ++kb)
+      if (blockKept(b, h, qb, kb, ctx))
+        keys = keys.hull({kb * getBlockK(), (kb + 1) * getBlockK()});
+  return keys.intersect({0, ctx.kvLen});
+}
+
+LogicalResult BlocksMaskAttr::verifyShape(const ShapeInfo &shape,
+                                          EmitErrorFn emitError) const {
+  if (isRuntime())
+    return success();
+  ArrayRef<int64_t> layout = getLayoutShape();
+  if (layout.size() == 3 && shape.qHeads != kDynamic &&
+      layout[0] != shape.qHeads)
+    return emitError() << "block layout has " << layout[0]
+                       << " heads, the op has " << shape.qHeads
+                       << " query heads";
+  int64_t nq = layout[layout.size() - 2], nk = layout.back();
+  if (shape.qLen != kDynamic && nq < ceilDiv(shape.qLen, getBlockQ()))
+    return emitError() << "block layout covers " << nq
+                       << " query blocks, Sq = " << shape.qLen << " needs "
+                       << ceilDiv(shape.qLen, getBlockQ());
+  if (shape.kvLen != kDynamic && nk < ceilDiv(shape.kvLen, getBlockK()))
+    return emitError() << "block layout covers " << nk
+                       << " key blocks, Sk = " << shape.kvLen << " needs "
+                       << ceilDiv(shape.kvLen, getBlockK());
+  return success();
+}
+
+void BlocksMaskAttr::addRequirements(Requirements &req) const {
+  if (!isRuntime())
+    return;
+  req.blockMask = true;
+  req.blockQ = getBlockQ();
+  req.blockK = getBlockK();
+}
+bool BlocksMaskAttr::dependsOnHead() const {
+  return isRuntime() || getLayoutShape().size() == 3;
+}
+
+/// Prints the nested 0/1 lists of a layout of any rank.
+static void printBits(llvm::raw_ostream &os, ArrayRef<int64_t> shape,
+                      ArrayRef<bool> bits) {
+  if (shape.empty()) {
+    os << (bits.front() ? 1 : 0);
+    return;
+  }
+  int64_t stride = bits.size() / shape.front();
+  os << "[";
+  for (int64_t i = 0; i < shape.front(); ++i) {
+    if (i)
+      os << ", ";
+    printBits(os, shape.drop_front(), bits.slice(i * stride, stride));
+  }
+  os << "]";
+}
+
+void BlocksMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  os << "blocks(" << getBlockQ() << ", " << getBlockK() << ", ";
+  if (isRuntime())
+    os << "runtime";
+  else
+    printBits(os, getLayoutShape(), getLayout());
+  os << ")";
+}

@@ -1,0 +1,247 @@
+//===- NeighborhoodMask.cpp - N-D neighborhood attention (NATTEN / GNA) ---===//
+//
+// Tokens form a row-major grid of 1 to 3 axes. Along each axis a query sees a
+// window of `kernel` positions with its own residue mod `dilation`; the set
+// a query sees is the product of its axis windows. Counting the keys of a
+// flat range [k0, k1) inside such a product takes one pass over the axes
+// (a mixed-radix digit walk), so a tile is classified exactly in
+// O(rows x axes) instead of O(rows x cols).
+//
+//===----------------------------------------------------------------------===//
+
+#include "MaskUtils.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace attn;
+using namespace attn::mask;
+
+using EmitErrorFn = llvm::function_ref<InFlightDiagnostic()>;
+using AxisWindow = NeighborhoodMaskAttr::AxisWindow;
+
+static constexpr unsigned kMaxAxes = 3;
+
+LogicalResult NeighborhoodMaskAttr::verify(EmitErrorFn emitError,
+                                           ArrayRef<int64_t> extents,
+                                           ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> dilation,
+                                           ArrayRef<int64_t> stride,
+                                           ArrayRef<bool> causal) {
+  size_t rank = extents.size();
+  if (rank < 1 || rank > kMaxAxes)
+    return emitError() << "neighborhood needs 1 to " << kMaxAxes
+                       << " axes, found " << rank;
+  if (kernel.size() != rank || dilation.size() != rank ||
+      stride.size() != rank || causal.size() != rank)
+    return emitError() << "neighborhood parameters must all have " << rank
+                       << " entries (one per axis of extents)";
+  int64_t tokens = 1;
+  for (size_t a = 0; a < rank; ++a) {
+    if (extents[a] < 1 || extents[a] > (int64_t(1) << 31))
+      return emitError() << "neighborhood extent " << extents[a]
+                         << " on axis " << a << " is out of range";
+    tokens *= extents[a];
+    if (tokens > (int64_t(1) << 40))
+      return emitError() << "neighborhood grid is too large";
+    if (kernel[a] < 1)
+      return emitError() << "neighborhood kernel must be >= 1, found "
+                         << kernel[a] << " on axis " << a;
+    if (dilation[a] < 1)
+      return emitError() << "neighborhood dilation must be >= 1, found "
+                         << dilation[a] << " on axis " << a;
+    if (kernel[a] > extents[a] || kernel[a] * dilation[a] > extents[a])
+      return emitError() << "neighborhood kernel " << kernel[a]
+                         << " with dilation " << dilation[a]
+                         << " does not fit extent " << extents[a]
+                         << " on axis " << a;
+    if (stride[a] < 1 || stride[a] > kernel[a])
+      return emitError() << "neighborhood stride must be in [1, kernel = "
+                         << kernel[a] << "], found " << stride[a]
+                         << " on axis " << a;
+  }
+  return success();
+}
+
+AxisWindow NeighborhoodMaskAttr::axisWindow(unsigned axis, int64_t x) const {
+  int64_t extent = getExtents()[axis], kernel = getKernel()[axis];
+  int64_t dil = getDilation()[axis], stride = getStride()[axis];
+  // Work inside the dilation group of x: positions r, r + dil, ...
+  int64_t r = x % dil, g = x / dil;
+  int64_t groupLen = (extent - r + dil - 1) / dil;
+  int64_t lo, hi; // group indices, hi exclusive
+  if (getCausal()[axis]) {
+    // A stride group shares the window of its last query, kept causal.
+    int64_t leader = std::min(g / stride * stride + stride - 1, groupLen - 1);
+    lo = std::max<int64_t>(leader - kernel + 1, 0);
+    hi = std::min(leader, g) + 1;
+  } else {
+    // A stride group shares the window of its centre query.
+    int64_t leader = std::min(g / stride * stride + stride / 2, groupLen - 1);
+    lo = std::clamp<int64_t>(leader - kernel / 2, 0, groupLen - kernel);
+    hi = lo + kernel;
+  }
+  return {lo * dil + r, (hi - 1) * dil + r + 1, dil};
+}
+
+/// Number of positions of `w` below `c`.
+static int64_t countBelow(const AxisWindow &w, int64_t c) {
+  if (c <= w.lo)
+    return 0;
+  int64_t size = (w.hi - w.lo + w.step - 1) / w.step;
+  return std::min(size, ceilDiv(c - w.lo, w.step));
+}
+static int64_t windowSize(const AxisWindow &w) {
+  return countBelow(w, w.hi);
+}
+static bool inWindow(const AxisWindow &w, int64_t c) {
+  return c >= w.lo && c < w.hi && (c - w.lo) % w.step == 0;
+}
+
+namespace {
+/// The windows of one query and the grid they live on.
+struct QueryWindows {
+  llvm::SmallVector<AxisWindow, kMaxAxes> axes;
+  llvm::SmallVector<int64_t, kMaxAxes> extents;
+  int64_t tokens = 1;
+
+  QueryWindows(NeighborhoodMaskAttr attr, int64_t q) {
+    extents.assign(attr.getExtents().begin(), attr.getExtents().end());
+    for (int64_t e : extents)
+      tokens *= e;
+    axes.resize(extents.size());
+    for (int64_t a = extents.size() - 1; a >= 0; --a) {
+      axes[a] = attr.axisWindow(a, q % extents[a]);
+      q /= extents[a];
+    }
+  }
+
+  /// Visible keys among the flat positions [0, n).
+  int64_t countKeysBelow(int64_t n) const {
+    int64_t total = 1;
+    for (const AxisWindow &w : axes)
+      total *= windowSize(w);
+    if (n >= tokens)
+      return total;
+    llvm::SmallVector<int64_t, kMaxAxes> digits(extents.size());
+    for (int64_t a = extents.size() - 1; a >= 0; --a) {
+      digits[a] = n % extents[a];
+      n /= extents[a];
+    }
+    int64_t count = 0, below = total;
+    for (size_t a = 0; a < axes.size(); ++a) {
+      below /= windowSize(axes[a]);
+      count += countBelow(axes[a], digits[a]) * below;
+      if (!inWindow(axes[a], digits[a]))
+        break;
+    }
+    return count;
+  }
+
+  /// Flat positions of the first and last visible key.
+  Interval keyHull() const {
+    int64_t first = 0, last = 0;
+    for (size_t a = 0; a < axes.size(); ++a) {
+      first = first * extents[a] + axes[a].lo;
+      last = last * extents[a] + axes[a].lo +
+             (windowSize(axes[a]) - 1) * axes[a].step;
+    }
+    return {first, last + 1};
+  }
+};
+} // namespace
+
+static int64_t gridTokens(NeighborhoodMaskAttr attr) {
+  int64_t tokens = 1;
+  for (int64_t e : attr.getExtents())
+    tokens *= e;
+  return tokens;
+}
+
+bool NeighborhoodMaskAttr::isVisible(const Point &p, const Context &) const {
+  int64_t tokens = gridTokens(*this);
+  if (p.q >= tokens || p.k >= tokens)
+    return false;
+  QueryWindows windows(*this, p.q);
+  int64_t k = p.k;
+  for (int64_t a = windows.axes.size() - 1; a >= 0; --a) {
+    if (!inWindow(windows.axes[a], k % windows.extents[a]))
+      return false;
+    k /= windows.extents[a];
+  }
+  return true;
+}
+
+TileClass NeighborhoodMaskAttr::classify(const Box &box,
+                                         const Context &) const {
+  int64_t tokens = gridTokens(*this);
+  Interval keys = box.k.intersect({0, tokens});
+  // Queries or keys beyond the grid see nothing / are seen by nothing.
+  bool anyHidden = box.q.hi > tokens || box.k.hi > tokens;
+  bool anyVisible = false;
+  for (int64_t q = box.q.lo; q < std::min(box.q.hi, tokens); ++q) {
+    if (keys.empty())
+      break;
+    QueryWindows windows(*this, q);
+    int64_t visible =
+        windows.countKeysBelow(keys.hi) - windows.countKeysBelow(keys.lo);
+    anyVisible |= visible > 0;
+    anyHidden |= visible < keys.size();
+    if (anyVisible && anyHidden)
+      return TileClass::Partial;
+  }
+  if (!anyVisible)
+    return TileClass::Empty;
+  return anyHidden ? TileClass::Partial : TileClass::Full;
+}
+
+Interval NeighborhoodMaskAttr::kvRange(int64_t, int64_t, Interval q,
+                                       const Context &ctx) const {
+  int64_t tokens = gridTokens(*this);
+  Interval keys{0, 0};
+  for (int64_t i = q.lo; i < std::min(q.hi, tokens); ++i)
+    keys = keys.hull(QueryWindows(*this, i).keyHull());
+  return keys.intersect({0, ctx.kvLen});
+}
+
+LogicalResult NeighborhoodMaskAttr::verifyShape(const ShapeInfo &shape,
+                                                EmitErrorFn emitError) const {
+  int64_t tokens = gridTokens(*this);
+  if (shape.qLen != kDynamic && shape.qLen != tokens)
+    return emitError() << "neighborhood grid of " << tokens
+                       << " tokens does not match query length "
+                       << shape.qLen;
+  if (shape.kvLen != kDynamic && shape.kvLen != tokens)
+    return emitError() << "neighborhood grid of " << tokens
+                       << " tokens does not match key length " << shape.kvLen;
+  return success();
+}
+void NeighborhoodMaskAttr::addRequirements(Requirements &) const {}
+bool NeighborhoodMaskAttr::dependsOnHead() const { return false; }
+
+void NeighborhoodMaskAttr::printExpr(llvm::raw_ostream &os) const {
+  auto list = [&](const char *name, auto values) {
+    os << name << " = [";
+    llvm::interleaveComma(values, os);
+    os << "]";
+  };
+  os << "neighborhood(";
+  list("extents", getExtents());
+  os << ", ";
+  list("kernel", getKernel());
+  if (llvm::any_of(getDilation(), [](int64_t d) { return d != 1; })) {
+    os << ", ";
+    list("dilation", getDilation());
+  }
+  if (llvm::any_of(getStride(), [](int64_t s) { return s != 1; })) {
+    os << ", ";
+    list("stride", getStride());
+  }
+  if (llvm::is_contained(getCausal(), true)) {
+    os << ", causal = [";
+    llvm::interleaveComma(getCausal(), os,
+                          [&](bool c) { os << (c ? "true" : "false"); });
+    os << "]";
+  }
+  os << ")";
+}

@@ -1,0 +1,35 @@
+//===- InitAll.cpp - Everything attn registers ----------------------------===//
+//
+// Dialects: attn, and the upstream ones an Einsum cascade or a mask_mod
+// region is written in (func, arith, math, scf, tensor). Passes: attn's own
+// and upstream canonicalize/cse.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/InitAll.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/Passes.h"
+
+void attn::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<attn::AttnDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::math::MathDialect,
+                  mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
+}
+
+void attn::registerAllPasses() {
+  static bool registered = [] {
+    attn::registerAttnPasses();
+    mlir::registerCanonicalizerPass();
+    mlir::registerCSEPass();
+    return true;
+  }();
+  (void)registered;
+}
