@@ -22,6 +22,38 @@ using Tok = SyntaxParser::Tok;
 #define GET_ATTRDEF_CLASSES
 #include "attn/Dialect/Attn/IR/AttnAttrs.cpp.inc"
 
+Attribute AttnDialect::parseAttribute(DialectAsmParser &parser,
+                                      Type type) const {
+  // #attn.mask and #attn.score bodies are read from the raw symbol text,
+  // before the MLIR lexer can trip over their operators.
+  StringRef spec = parser.getFullSymbolSpec();
+  if (spec.consume_front("mask<"))
+    return MaskAttr::parseBody(parser, spec.data());
+  if (spec.consume_front("score<"))
+    return ScoreAttr::parseBody(parser, spec.data());
+  StringRef mnemonic;
+  Attribute attr;
+  OptionalParseResult result =
+      generatedAttributeParser(parser, &mnemonic, type, attr);
+  if (result.has_value())
+    return attr;
+  parser.emitError(parser.getNameLoc(), "unknown attn attribute '")
+      << mnemonic << "'";
+  return {};
+}
+
+void AttnDialect::printAttribute(Attribute attr,
+                                 DialectAsmPrinter &printer) const {
+  if (succeeded(generatedAttributePrinter(attr, printer)))
+    return;
+  // Kinds and terms have no syntax outside #attn.mask / #attn.score.
+  if (auto kind = dyn_cast<MaskExprAttrInterface>(attr)) {
+    printer << "mask<";
+    kind.printExpr(printer.getStream());
+    printer << ">";
+  }
+}
+
 void AttnDialect::registerAttributes() {
   addAttributes<
 #define GET_ATTRDEF_LIST
@@ -58,6 +90,7 @@ private:
   SyntaxParser &p;
   MLIRContext *ctx;
   int depth = 0;
+  int leafDepth = -1; ///< depth of the entries of the block layout being read
 };
 
 } // namespace
@@ -158,8 +191,12 @@ ParseResult MaskExprParser::parseNestedBits(SmallVectorImpl<int64_t> &shape,
     if (bit != 0 && bit != 1)
       return p.emitError(at) << "block layout entries must be 0 or 1, found "
                              << bit;
-    if (shape.size() != level)
-      return p.emitError(at) << "block layout is not rectangular";
+    // Every entry sits at the same depth: the rank of the layout.
+    if (leafDepth < 0)
+      leafDepth = level;
+    else if (leafDepth != static_cast<int>(level))
+      return p.emitError(at) << "block layout is not rectangular: entries "
+                                "at different depths";
     bits.push_back(bit == 1);
     return success();
   }
@@ -382,6 +419,7 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
         return {};
       }
       const char *layoutAt = p.tokenStart();
+      leafDepth = -1;
       if (parseNestedBits(shape, bits, 0))
         return {};
       if (shape.size() < 2) {
@@ -442,9 +480,14 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
 Attribute MaskAttr::parse(AsmParser &parser, Type) {
   if (parser.parseLess())
     return {};
-  // The MLIR lexer does not know `&`; read the raw body from here on. The
-  // enclosing attribute parser resets the lexer past the body afterwards.
-  SyntaxParser p(parser, parser.getCurrentLocation().getPointer());
+  return parseBody(parser, parser.getCurrentLocation().getPointer());
+}
+
+Attribute MaskAttr::parseBody(AsmParser &parser, const char *body) {
+  // The MLIR lexer does not know `&` and reads `!(` as a bad type name, so
+  // the body is read from the raw text. The enclosing attribute parser
+  // resets the lexer past the body afterwards.
+  SyntaxParser p(parser, body);
   MaskExprParser exprParser(p);
   MaskExprAttrInterface expr = exprParser.parseOr();
   if (!expr)
@@ -471,7 +514,11 @@ void MaskAttr::print(AsmPrinter &printer) const {
 Attribute ScoreAttr::parse(AsmParser &parser, Type) {
   if (parser.parseLess())
     return {};
-  SyntaxParser p(parser, parser.getCurrentLocation().getPointer());
+  return parseBody(parser, parser.getCurrentLocation().getPointer());
+}
+
+Attribute ScoreAttr::parseBody(AsmParser &parser, const char *body) {
+  SyntaxParser p(parser, body);
   MLIRContext *ctx = parser.getContext();
   SmallVector<ScoreModAttrInterface> terms;
   do {

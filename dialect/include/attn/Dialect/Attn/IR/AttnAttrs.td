@@ -215,6 +215,11 @@ def Attn_MaskAttr : Attn_Attr<"Mask", "mask"> {
   }];
   let parameters = (ins "::attn::MaskExprAttrInterface":$expr);
   let hasCustomAssemblyFormat = 1;
+  let extraClassDeclaration = [{
+    /// Parses the expression from raw text (after the `<`) up to the `>`.
+    static ::mlir::Attribute parseBody(::mlir::AsmParser &parser,
+                                       const char *body);
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -277,6 +282,11 @@ def Attn_ScoreAttr : Attn_Attr<"Score", "score"> {
   }];
   let parameters = (ins ArrayRefParameter<"::attn::ScoreModAttrInterface">:$terms);
   let hasCustomAssemblyFormat = 1;
+  let extraClassDeclaration = [{
+    /// Parses the terms from raw text (after the `<`) up to the `>`.
+    static ::mlir::Attribute parseBody(::mlir::AsmParser &parser,
+                                       const char *body);
+  }];
 }
 
 #endif // ATTN_DIALECT_ATTN_IR_ATTNATTRS_TD

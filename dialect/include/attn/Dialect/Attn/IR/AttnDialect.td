@@ -24,11 +24,18 @@ def Attn_Dialect : Dialect {
     mask-aware schedule.
   }];
   let cppNamespace = "::attn";
-  let useDefaultAttributePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 0;
   let dependentDialects = ["::mlir::arith::ArithDialect"];
   let extraClassDeclaration = [{
     /// Adds the mask kinds, score terms and their wrappers (AttnAttrs.cpp).
     void registerAttributes();
+
+    /// #attn.mask and #attn.score read their bodies from raw text; the other
+    /// attributes use the generated parsers and printers.
+    ::mlir::Attribute parseAttribute(::mlir::DialectAsmParser &parser,
+                                     ::mlir::Type type) const override;
+    void printAttribute(::mlir::Attribute attr,
+                        ::mlir::DialectAsmPrinter &printer) const override;
   }];
 }
 
