@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -179,6 +180,9 @@ LogicalResult AttentionOp::verify() {
                              << " document offsets need at least 2 entries";
     }
   }
+  if (req.blockSizeConflict)
+    return emitOpError() << "runtime 'blocks' kinds read one block_mask "
+                            "operand and must share one block size";
   if (req.blockMask && !getBlockMask())
     return emitOpError() << "mask kind 'blocks(.., runtime)' needs the "
                             "block_mask(%m) operand";
@@ -310,6 +314,13 @@ LogicalResult EinsumOp::verify() {
   if (terms.size() != getInputs().size())
     return emitOpError() << "equation names " << terms.size()
                          << " inputs, the op has " << getInputs().size();
+  for (Value input : getInputs())
+    if (getElementTypeOrSelf(input.getType()) !=
+        getElementTypeOrSelf(getInputs().front().getType()))
+      return emitOpError() << "inputs must share an element type, found "
+                           << getElementTypeOrSelf(
+                                  getInputs().front().getType())
+                           << " and " << getElementTypeOrSelf(input.getType());
   unsigned arity = getArity(getCompute());
   if (getInputs().size() != arity)
     return emitOpError() << "compute '" << stringifyEinsumCompute(getCompute())

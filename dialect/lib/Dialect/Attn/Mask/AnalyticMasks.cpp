@@ -78,7 +78,8 @@ LogicalResult WindowMaskAttr::verify(EmitErrorFn emitError, int64_t left,
     return emitError() << "window extents must be >= 0, found (" << left
                        << ", " << right << ")";
   if (left >= kUnbounded || right >= kUnbounded)
-    return emitError() << "window extent is too large";
+    return emitError() << "window extents must be < 2^60, found (" << left
+                       << ", " << right << ")";
   return success();
 }
 bool WindowMaskAttr::isVisible(const Point &p, const Context &ctx) const {
@@ -231,10 +232,12 @@ void ChunkMaskAttr::printExpr(llvm::raw_ostream &os) const {
 LogicalResult DilatedMaskAttr::verify(EmitErrorFn emitError, int64_t width,
                                       int64_t dilation) {
   if (width < 0 || width >= kUnbounded)
-    return emitError() << "dilated window width must be >= 0, found "
+    return emitError() << "dilated window width must be >= 0 and < 2^60, "
+                          "found "
                        << width;
   if (dilation < 1 || dilation >= kUnbounded)
-    return emitError() << "dilation must be >= 1, found " << dilation;
+    return emitError() << "dilation must be >= 1 and < 2^60, found "
+                       << dilation;
   return success();
 }
 bool DilatedMaskAttr::isVisible(const Point &p, const Context &) const {
@@ -336,11 +339,14 @@ void GlobalMaskAttr::printExpr(llvm::raw_ostream &os) const {
 LogicalResult StridedMaskAttr::verify(EmitErrorFn emitError, int64_t shift,
                                       int64_t period, int64_t local) {
   if (shift < 0 || shift >= kUnbounded)
-    return emitError() << "strided shift must be >= 0, found " << shift;
+    return emitError() << "strided shift must be >= 0 and < 2^60, found "
+                       << shift;
   if (period < 1 || period >= kUnbounded)
-    return emitError() << "strided period must be >= 1, found " << period;
+    return emitError() << "strided period must be >= 1 and < 2^60, found "
+                       << period;
   if (local < -1 || local >= kUnbounded)
-    return emitError() << "strided local window must be >= 0, found "
+    return emitError() << "strided local window must be >= 0 and < 2^60, "
+                          "found "
                        << local;
   return success();
 }

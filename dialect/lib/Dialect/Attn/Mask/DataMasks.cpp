@@ -192,6 +192,9 @@ LogicalResult BlocksMaskAttr::verifyShape(const ShapeInfo &shape,
 void BlocksMaskAttr::addRequirements(Requirements &req) const {
   if (!isRuntime())
     return;
+  if (req.blockMask &&
+      (req.blockQ != getBlockQ() || req.blockK != getBlockK()))
+    req.blockSizeConflict = true;
   req.blockMask = true;
   req.blockQ = getBlockQ();
   req.blockK = getBlockK();

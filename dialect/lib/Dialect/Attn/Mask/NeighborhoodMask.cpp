@@ -41,16 +41,17 @@ LogicalResult NeighborhoodMaskAttr::verify(EmitErrorFn emitError,
     if (extents[a] < 1 || extents[a] > (int64_t(1) << 31))
       return emitError() << "neighborhood extent " << extents[a]
                          << " on axis " << a << " is out of range";
-    tokens *= extents[a];
-    if (tokens > (int64_t(1) << 40))
+    if (extents[a] > (int64_t(1) << 40) / tokens)
       return emitError() << "neighborhood grid is too large";
+    tokens *= extents[a];
     if (kernel[a] < 1)
       return emitError() << "neighborhood kernel must be >= 1, found "
                          << kernel[a] << " on axis " << a;
     if (dilation[a] < 1)
       return emitError() << "neighborhood dilation must be >= 1, found "
                          << dilation[a] << " on axis " << a;
-    if (kernel[a] > extents[a] || kernel[a] * dilation[a] > extents[a])
+    if (kernel[a] > extents[a] || dilation[a] > extents[a] ||
+        kernel[a] * dilation[a] > extents[a])
       return emitError() << "neighborhood kernel " << kernel[a]
                          << " with dilation " << dilation[a]
                          << " does not fit extent " << extents[a]

@@ -28,6 +28,7 @@ def Attn_LayoutAttr : EnumAttr<Attn_Dialect, Attn_Layout, "layout"> {
     {layout = #attn.layout<bshd>}
     ```
   }];
+  let assemblyFormat = "`<` $value `>`";
 }
 
 def Attn_Alignment : I32EnumAttr<"Alignment",
@@ -60,7 +61,7 @@ def Attn_EinsumComputeAttr : EnumAttr<Attn_Dialect, Attn_EinsumCompute, "compute
     Unary: `copy`, `neg`, `exp`, `log`. Binary: `mul`, `add`, `sub`, `div`,
     `max`, and `exp_sub` (`exp(a - b)`, FuseMax's numerator map).
   }];
-  let assemblyFormat = "$value";
+  let assemblyFormat = "`` $value";
 }
 
 def Attn_EinsumReduce : I32EnumAttr<"EinsumReduce",
@@ -77,7 +78,7 @@ def Attn_EinsumReduceAttr : EnumAttr<Attn_Dialect, Attn_EinsumReduce, "reduce"> 
     `add` (identity 0) or `max` (identity -inf), applied over every index
     that appears in an input and not in the output.
   }];
-  let assemblyFormat = "$value";
+  let assemblyFormat = "`` $value";
 }
 
 #endif // ATTN_DIALECT_ATTN_IR_ATTNENUMS_TD

@@ -108,7 +108,7 @@ def Attn_EinsumOp : Attn_Op<"einsum", [Pure]> {
                        Variadic<RankedTensorOf<[AnyFloat]>>:$inputs);
   let results = (outs RankedTensorOf<[AnyFloat]>:$result);
   let assemblyFormat = [{
-    $compute $equation (`reduce` $reduce^)? `(` $inputs `)` attr-dict `:`
+    $compute $equation (`reduce` $reduce^)? ` ` `(` $inputs `)` attr-dict `:`
     functional-type($inputs, results)
   }];
   let hasVerifier = 1;

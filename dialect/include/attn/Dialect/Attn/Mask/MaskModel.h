@@ -104,6 +104,7 @@ struct Requirements {
   bool docOffsets = false;     ///< segments(...) operands, as cumulative offsets
   bool blockMask = false;      ///< block_mask(...) operand
   int64_t blockQ = 0, blockK = 0; ///< its block sizes
+  bool blockSizeConflict = false; ///< two runtime kinds with other sizes
   bool maskModRegion = false;  ///< the mask_mod region
 };
 
