@@ -3,8 +3,8 @@
 // Variant: mask `causal & (window(1024) | sink(4))`: a causal window of 1024
 //          keys, plus the first 4 tokens, which every query keeps seeing (the
 //          "attention sinks" that absorb the softmax mass).
-// Mirrors: StreamingLLM (Xiao et al., 2023), gpt-oss / HF "sink tokens",
-//          the mask written out in DESIGN.md.
+// Mirrors: StreamingLLM (Xiao et al., 2023); the mask written out in
+//          DESIGN.md.
 // Shapes:  B=1, Hq=32, Hkv=8 (GQA), S=4096, D=128, bf16.
 // Run:     attn-opt --attn-tile-report examples/attention_sinks.mlir
 //          (the window band plus a partial first KV column: only 4 of its

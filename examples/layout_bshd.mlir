@@ -1,10 +1,8 @@
 // Tensors in [batch, sequence, head, dim] order.
 //
-// Variant: `layout = #attn<layout bshd>`: Q is [B, Sq, Hq, D], K and V
+// Variant: `layout = #attn.layout<bshd>`: Q is [B, Sq, Hq, D], K and V
 //          [B, Sk, Hkv, D], the output [B, Sq, Hq, Dv]; no transpose is
 //          needed for tensors that come straight out of the QKV projection.
-//          (AttnEnums.td and docs/guide.md spell it #attn.layout<bshd>, which
-//          the parser does not accept today; this is the printed form.)
 // Mirrors: FlashAttention's native (batch, seqlen, nheads, headdim) layout,
 //          HF transformers before the transpose, cuDNN SDPA with BSHD
 //          strides. Causal, GQA 32/8.
@@ -16,7 +14,7 @@ func.func @bshd(%q: tensor<1x4096x32x128xbf16>,
                 %v: tensor<1x4096x8x128xbf16>)
     -> tensor<1x4096x32x128xbf16> {
   %o = attn.attention %q, %k, %v
-      {layout = #attn<layout bshd>, mask = #attn.mask<causal>}
+      {layout = #attn.layout<bshd>, mask = #attn.mask<causal>}
       : tensor<1x4096x32x128xbf16>, tensor<1x4096x8x128xbf16>,
         tensor<1x4096x8x128xbf16> -> tensor<1x4096x32x128xbf16>
   return %o : tensor<1x4096x32x128xbf16>

@@ -7,8 +7,10 @@
 //          Attention), and a causal time axis (a frame sees itself and the 3
 //          frames before it, never the future).
 // Mirrors: NATTEN na3d with dilation and causal axes; GNA's strided
-//          neighborhoods (Hassani et al., 2025) as used for video models
-//          (Cosmos, HunyuanVideo-style autoregressive latents).
+//          neighborhoods (Hassani et al., 2025, "Generalized Neighborhood
+//          Attention"), evaluated there on video diffusion models; the
+//          causal time axis is what a frame-by-frame (autoregressive) video
+//          model needs.
 // Shapes:  B=1, H=24, S=16*32*32=16384, D=128, bf16.
 // Run:     attn-opt --attn-tile-report examples/neighborhood_3d.mlir
 

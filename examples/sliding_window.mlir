@@ -2,7 +2,7 @@
 //
 // Variant: mask `causal & window(1024)`: q - 1024 <= k <= q. Each query sees
 //          itself and the 1024 keys before it; cost grows linearly in S.
-// Mirrors: Mistral 7B / Mixtral (window 4096), Longformer's local attention,
+// Mirrors: Mistral 7B v0.1 (window 4096), Longformer's local attention,
 //          FlashAttention-2 `window_size=(1024, 0)`, the "sliding window
 //          1024, causal, S=8k" row of DESIGN.md (FlexAttention there).
 // Shapes:  B=1, Hq=32, Hkv=8 (GQA), S=8192, D=128, bf16.

@@ -4,8 +4,8 @@
 //          the output 128; causal. The scale defaults to 1/sqrt(D_qk) =
 //          1/sqrt(192).
 // Mirrors: DeepSeek-V2/V3 multi-head latent attention (MLA) in its prefill
-//          form, after the latent KV is up-projected (FlashAttention-3 and
-//          FlashMLA support hdim 192/128 for it).
+//          form, after the latent KV is up-projected: per head 128 + 64
+//          rotary QK dims and 128 V dims.
 // Shapes:  B=1, H=16, S=4096, D_qk=192, D_v=128, bf16.
 // Run:     attn-opt --attn-tile-report examples/unequal_head_dims.mlir
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-spec=${1:-examples/sliding_window_sink.mlir}
+spec=${1:-examples/attention_sinks.mlir}
 shift || true
 scripts/setup.sh >&2 || { echo "run: setup failed" >&2; exit 1; }
 exec "$BUILD_DIR/bin/attn-opt" "$spec" --attn-tile-report -o /dev/null "$@"

@@ -24,6 +24,9 @@ if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 
     config.available_features.add("cuda")
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
+# `not`, `count` and `split-file` come from the LLVM tools; a RUN line may
+# start with `not`, which use_default_substitutions only rewrites after a pipe.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["attn-opt"], tool_dirs)

@@ -23,8 +23,7 @@ using namespace attn::mask;
 
 namespace {
 
-struct TileReportPass
-    : public attn::impl::AttnTileReportBase<TileReportPass> {
+struct TileReportPass : public attn::impl::AttnTileReportBase<TileReportPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -51,38 +50,50 @@ struct TileReportPass
     ctx.kvHeads = shape.kvHeads;
     ctx.qLen = shape.qLen == kDynamic ? seqQ : shape.qLen;
     ctx.kvLen = shape.kvLen == kDynamic ? seqKV : shape.kvLen;
-    if (ctx.qLen < 1 || ctx.kvLen < 1)
+    if (ctx.qLen < 1 || ctx.kvLen < 1) {
+      if (shape.qLen == 0 || shape.kvLen == 0)
+        return op.emitError() << "attn-tile-report: sequence lengths must be "
+                                 ">= 1";
       return op.emitError() << "attn-tile-report needs static sequence "
                                "lengths; give seq-q and seq-kv for dynamic "
                                "ones";
+    }
     if (ctx.qLen > (int64_t(1) << 24) || ctx.kvLen > (int64_t(1) << 24) ||
         (ctx.qLen / qTile + 1) * (ctx.kvLen / kvTile + 1) > (int64_t(1) << 24))
       return op.emitError() << "attn-tile-report: grid too large";
-    if (head < 0 || head >= ctx.qHeads)
-      return op.emitError() << "attn-tile-report: head " << head
-                            << " is out of range for " << ctx.qHeads
-                            << " query heads";
+    int64_t h = head;
+    if (h < 0 || h >= ctx.qHeads)
+      return op.emitError()
+             << "attn-tile-report: head " << h << " is out of range for "
+             << ctx.qHeads << " query heads";
 
     MaskExprAttrInterface mask = op.getMaskExpr();
-    TileGrid grid = computeTileGrid(mask, ctx, /*b=*/0, head, qTile, kvTile);
+    TileGrid grid = computeTileGrid(mask, ctx, /*b=*/0, h, qTile, kvTile);
     numEmpty += grid.empty;
     numFull += grid.full;
     numPartial += grid.partial;
 
     llvm::raw_ostream &os = llvm::outs();
-    os << "attn tile report: attn.attention at " << op.getLoc() << "\n";
+    os << "attn tile report: attn.attention at ";
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(op.getLoc()))
+      os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
+         << fileLoc.getColumn();
+    else
+      os << op.getLoc();
+    os << "\n";
     os << "  mask: ";
     mask.printExpr(os);
     os << "\n";
-    os << "  extents: B=" << (shape.batch == kDynamic ? std::string("?")
-                                                      : std::to_string(ctx.batch))
+    os << "  extents: B="
+       << (shape.batch == kDynamic ? std::string("?")
+                                   : std::to_string(ctx.batch))
        << " Hq=" << ctx.qHeads << " Hkv=" << ctx.kvHeads << " Sq=" << ctx.qLen
        << " Sk=" << ctx.kvLen << "; tiles " << qTile << "x" << kvTile
        << ", grid " << grid.rows << "x" << grid.cols << "\n";
     if (!canEvaluate(mask, ctx))
       os << "  note: the mask reads run-time data; tiles are classified "
             "conservatively\n";
-    os << "  head " << head << ": " << grid.nonEmpty() << " non-empty of "
+    os << "  head " << h << ": " << grid.nonEmpty() << " non-empty of "
        << grid.rows * grid.cols << " tiles (" << grid.full << " full, "
        << grid.partial << " partial), " << grid.empty << " empty\n";
     os << "  visible pairs: " << (grid.pairsExact ? "" : "at most ")
@@ -91,10 +102,10 @@ struct TileReportPass
                                    std::max<int64_t>(1, grid.totalPairs))
        << "%)\n";
     if (allHeads && mask.dependsOnHead()) {
-      for (int64_t h = 0; h < ctx.qHeads; ++h) {
-        TileGrid g = computeTileGrid(mask, ctx, 0, h, qTile, kvTile,
+      for (int64_t other = 0; other < ctx.qHeads; ++other) {
+        TileGrid g = computeTileGrid(mask, ctx, 0, other, qTile, kvTile,
                                      /*countPairs=*/false);
-        os << "  head " << h << ": " << g.nonEmpty() << " non-empty ("
+        os << "  head " << other << ": " << g.nonEmpty() << " non-empty ("
            << g.full << " full, " << g.partial << " partial), " << g.empty
            << " empty\n";
       }

@@ -235,7 +235,7 @@ func.func @document_encoding_not_a_word(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4
 // -----
 
 func.func @chunk_size_zero(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8xf32>, %v: tensor<1x4x16x8xf32>) -> tensor<1x4x16x8xf32> {
-  // expected-error@+1 {{chunk size must be >= 1, found 0}}
+  // expected-error@+1 {{chunk size must be >= 1 and < 2^60, found 0}}
   %0 = attn.attention %q, %k, %v {mask = #attn.mask<chunk(0)>}
       : tensor<1x4x16x8xf32>, tensor<1x4x16x8xf32>, tensor<1x4x16x8xf32> -> tensor<1x4x16x8xf32>
   return %0 : tensor<1x4x16x8xf32>

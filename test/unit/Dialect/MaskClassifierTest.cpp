@@ -39,12 +39,12 @@ protected:
             bool wrong = (got == TileClass::Full && truth != TileClass::Full) ||
                          (got == TileClass::Empty && truth != TileClass::Empty);
             if (wrong || (exact && got != truth)) {
-              ADD_FAILURE() << what << ": tile b=" << b << " h=" << h
-                            << " q=[" << box.q.lo << "," << box.q.hi
-                            << ") k=[" << box.k.lo << "," << box.k.hi
-                            << ") Sq=" << mctx.qLen << " Sk=" << mctx.kvLen
-                            << " classified " << stringify(got) << ", is "
-                            << stringify(truth);
+              ADD_FAILURE()
+                  << what << ": tile b=" << b << " h=" << h << " q=["
+                  << box.q.lo << "," << box.q.hi << ") k=[" << box.k.lo << ","
+                  << box.k.hi << ") Sq=" << mctx.qLen << " Sk=" << mctx.kvLen
+                  << " classified " << stringify(got) << ", is "
+                  << stringify(truth);
               return false;
             }
           }
@@ -52,10 +52,10 @@ protected:
           for (int64_t q = qi.lo; q < qi.hi; ++q)
             for (int64_t k = 0; k < mctx.kvLen; ++k)
               if (visible(Point{b, h, q, k}) && !range.contains(k)) {
-                ADD_FAILURE() << what << ": key " << k << " visible to q="
-                              << q << " (b=" << b << " h=" << h
-                              << ") lies outside kvRange [" << range.lo << ","
-                              << range.hi << ")";
+                ADD_FAILURE()
+                    << what << ": key " << k << " visible to q=" << q
+                    << " (b=" << b << " h=" << h << ") lies outside kvRange ["
+                    << range.lo << "," << range.hi << ")";
                 return false;
               }
         }
@@ -64,8 +64,8 @@ protected:
   }
 
   /// Draws `trials` problems and masks of one kind and checks them.
-  void sweep(const char *kind, MaskGenerator gen, bool exact,
-             int trials = 40, uint64_t seed = 1) {
+  void sweep(const char *kind, MaskGenerator gen, bool exact, int trials = 40,
+             uint64_t seed = 1) {
     std::mt19937_64 rng(seed ^ std::hash<std::string>()(kind));
     for (int t = 0; t < trials; ++t) {
       Problem p;
@@ -88,10 +88,9 @@ protected:
       Requirements req;
       m.addRequirements(req);
       if (req.blockMask)
-        data.makeBlocks(rng, p.batch, p.heads,
-                        (p.qLen + req.blockQ - 1) / req.blockQ,
-                        (p.kvLen + req.blockK - 1) / req.blockK,
-                        pick(rng, 0, 100));
+        data.makeBlocks(
+            rng, p.batch, p.heads, (p.qLen + req.blockQ - 1) / req.blockQ,
+            (p.kvLen + req.blockK - 1) / req.blockK, pick(rng, 0, 100));
       data.attach(mctx);
       mctx.maskMod = [](int64_t b, int64_t h, int64_t q, int64_t k) {
         return (q + 2 * k + h + b) % 5 < 2;
@@ -128,47 +127,55 @@ TEST_F(MaskClassifierTest, Neighborhood) {
   sweep("neighborhood", genNeighborhood, true, 120);
 }
 TEST_F(MaskClassifierTest, DocumentIds) {
-  sweep("document", [](auto &, auto &) { return std::string("document"); },
-        true);
+  sweep(
+      "document", [](auto &, auto &) { return std::string("document"); }, true);
 }
 TEST_F(MaskClassifierTest, DocumentOffsets) {
-  sweep("document(offsets)",
-        [](auto &, auto &) { return std::string("document(offsets)"); }, true);
+  sweep(
+      "document(offsets)",
+      [](auto &, auto &) { return std::string("document(offsets)"); }, true);
 }
 TEST_F(MaskClassifierTest, BlocksStatic) {
   sweep("blocks", genBlocksStatic, true);
 }
 TEST_F(MaskClassifierTest, BlocksRuntime) {
-  sweep("blocks runtime",
-        [](std::mt19937_64 &rng, Problem &) {
-          return "blocks(" + std::to_string(pick(rng, 1, 20)) + ", " +
-                 std::to_string(pick(rng, 1, 20)) + ", runtime)";
-        },
-        true);
+  sweep(
+      "blocks runtime",
+      [](std::mt19937_64 &rng, Problem &) {
+        return "blocks(" + std::to_string(pick(rng, 1, 20)) + ", " +
+               std::to_string(pick(rng, 1, 20)) + ", runtime)";
+      },
+      true);
 }
 TEST_F(MaskClassifierTest, PerHeadHeterogeneous) {
   sweep("heads", genHeads, true);
 }
 TEST_F(MaskClassifierTest, MaskModIsConservative) {
-  sweep("mask_mod", [](auto &, auto &) { return std::string("mask_mod"); },
-        false, 10);
+  sweep(
+      "mask_mod", [](auto &, auto &) { return std::string("mask_mod"); }, false,
+      10);
 }
 TEST_F(MaskClassifierTest, NotIsExact) {
-  sweep("not",
-        [](std::mt19937_64 &rng, Problem &p) {
-          return "!" + (pick(rng, 0, 1) ? genWindow(rng, p) : genChunk(rng, p));
-        },
-        true);
+  sweep(
+      "not",
+      [](std::mt19937_64 &rng, Problem &p) {
+        return "!" + (pick(rng, 0, 1) ? genWindow(rng, p) : genChunk(rng, p));
+      },
+      true);
 }
 
 /// Random compositions: conservative, never wrong.
 TEST_F(MaskClassifierTest, RandomCompositionsNeverWrong) {
-  std::vector<MaskGenerator> leaves = {genCausal,  genWindow,  genSink,
-                                       genPrefix,  genChunk,   genDilated,
-                                       genGlobal,  genStrided,
+  std::vector<MaskGenerator> leaves = {genCausal,
+                                       genWindow,
+                                       genSink,
+                                       genPrefix,
+                                       genChunk,
+                                       genDilated,
+                                       genGlobal,
+                                       genStrided,
                                        [](auto &, auto &) {
-                                         return std::string("document");
-                                       }};
+                                         return std::string("document"); }};
   std::function<std::string(std::mt19937_64 &, Problem &, int)> expr =
       [&](std::mt19937_64 &rng, Problem &p, int depth) -> std::string {
     if (depth == 0 || pick(rng, 0, 2) == 0)
@@ -184,14 +191,15 @@ TEST_F(MaskClassifierTest, RandomCompositionsNeverWrong) {
       return "!" + expr(rng, p, depth - 1);
     }
   };
-  sweep("composition",
-        [&](std::mt19937_64 &rng, Problem &p) {
-          int64_t heads = p.heads;
-          std::string e = expr(rng, p, 3);
-          p.heads = std::max(heads, p.heads);
-          return e;
-        },
-        false, 150);
+  sweep(
+      "composition",
+      [&](std::mt19937_64 &rng, Problem &p) {
+        int64_t heads = p.heads;
+        std::string e = expr(rng, p, 3);
+        p.heads = std::max(heads, p.heads);
+        return e;
+      },
+      false, 150);
 }
 
 //===----------------------------------------------------------------------===//
@@ -202,7 +210,8 @@ TEST_F(MaskClassifierTest, CausalBottomRightWhenSqDiffersFromSk) {
   Context c;
   c.qLen = 3;
   c.kvLen = 5;
-  auto tl = parseMask(*ctx, "causal"), br = parseMask(*ctx, "causal(bottom_right)");
+  auto tl = parseMask(*ctx, "causal"),
+       br = parseMask(*ctx, "causal(bottom_right)");
   for (int64_t q = 0; q < 3; ++q)
     for (int64_t k = 0; k < 5; ++k) {
       EXPECT_EQ(tl.isVisible({0, 0, q, k}, c), k <= q);
@@ -296,8 +305,8 @@ TEST_F(MaskClassifierTest, Neighborhood2DVisitsFarFewerTilesThanDense) {
   Context c;
   c.qLen = c.kvLen = 96 * 96;
   TileGrid g = computeTileGrid(
-      parseMask(*ctx, "neighborhood(extents = [96, 96], kernel = [13, 13])"),
-      c, 0, 0, 128, 128);
+      parseMask(*ctx, "neighborhood(extents = [96, 96], kernel = [13, 13])"), c,
+      0, 0, 128, 128);
   EXPECT_EQ(g.rows * g.cols, 72 * 72);
   // 782 of 5184 tiles are visited (all partial: 1-D tiles cut 2-D windows).
   EXPECT_EQ(g.nonEmpty(), 782);

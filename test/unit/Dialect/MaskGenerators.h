@@ -87,7 +87,7 @@ inline std::string genNeighborhood(std::mt19937_64 &rng, Problem &p) {
   std::string causal = "[";
   int64_t tokens = 1;
   for (int64_t a = 0; a < rank; ++a) {
-    int64_t extent = rank == 1 ? pick(rng, 1, 120)
+    int64_t extent = rank == 1   ? pick(rng, 1, 120)
                      : rank == 2 ? pick(rng, 1, 14)
                                  : pick(rng, 1, 6);
     int64_t dil = pick(rng, 1, std::max<int64_t>(1, extent / 2));
@@ -96,7 +96,8 @@ inline std::string genNeighborhood(std::mt19937_64 &rng, Problem &p) {
     dilation.push_back(dil);
     kernel.push_back(k);
     stride.push_back(pick(rng, 1, k));
-    causal += std::string(a ? ", " : "") + (pick(rng, 0, 2) == 0 ? "true" : "false");
+    causal +=
+        std::string(a ? ", " : "") + (pick(rng, 0, 2) == 0 ? "true" : "false");
     tokens *= extent;
   }
   p.qLen = p.kvLen = tokens;

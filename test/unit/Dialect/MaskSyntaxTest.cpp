@@ -21,7 +21,8 @@ protected:
 
 TEST_F(MaskSyntaxTest, CanonicalPrinting) {
   std::pair<const char *, const char *> cases[] = {
-      {"causal & (window(1024) | sink(4))", "causal & (window(1024) | sink(4))"},
+      {"causal & (window(1024) | sink(4))",
+       "causal & (window(1024) | sink(4))"},
       {"(causal)", "causal"},
       {"causal & (sink(1) & prefix(3))", "causal & sink(1) & prefix(3)"},
       {"(causal | sink(2)) | prefix(3)", "causal | sink(2) | prefix(3)"},
@@ -55,10 +56,10 @@ TEST_F(MaskSyntaxTest, CanonicalPrinting) {
 }
 
 TEST_F(MaskSyntaxTest, RandomMasksRoundTrip) {
-  std::vector<MaskGenerator> gens = {genCausal,       genWindow,  genSink,
-                                     genPrefix,       genChunk,   genDilated,
-                                     genGlobal,       genStrided, genNeighborhood,
-                                     genBlocksStatic, genHeads};
+  std::vector<MaskGenerator> gens = {
+      genCausal,       genWindow,       genSink,   genPrefix,
+      genChunk,        genDilated,      genGlobal, genStrided,
+      genNeighborhood, genBlocksStatic, genHeads};
   std::mt19937_64 rng(7);
   for (int t = 0; t < 300; ++t) {
     Problem p;
@@ -82,12 +83,38 @@ TEST_F(MaskSyntaxTest, RandomMasksRoundTrip) {
 }
 
 TEST_F(MaskSyntaxTest, TokenSoupNeverCrashes) {
-  const char *tokens[] = {"causal", "window", "sink",   "(",    ")",   "[",
-                          "]",      ",",      "&",      "|",    "!",   "1",
-                          "-3",     "0",      "heads",  ":",    "*",   "=",
-                          "kernel", "extents", "blocks", "runtime", "neighborhood",
-                          "99999999999999999999", "2.5", "global", "chunk",
-                          "bottom_right", "strided", "dilated", "document", "#"};
+  const char *tokens[] = {"causal",
+                          "window",
+                          "sink",
+                          "(",
+                          ")",
+                          "[",
+                          "]",
+                          ",",
+                          "&",
+                          "|",
+                          "!",
+                          "1",
+                          "-3",
+                          "0",
+                          "heads",
+                          ":",
+                          "*",
+                          "=",
+                          "kernel",
+                          "extents",
+                          "blocks",
+                          "runtime",
+                          "neighborhood",
+                          "99999999999999999999",
+                          "2.5",
+                          "global",
+                          "chunk",
+                          "bottom_right",
+                          "strided",
+                          "dilated",
+                          "document",
+                          "#"};
   std::mt19937_64 rng(11);
   int parsed = 0;
   for (int t = 0; t < 3000; ++t) {
@@ -110,19 +137,22 @@ TEST_F(MaskSyntaxTest, DeepNestingIsAnErrorNotAStackOverflow) {
   std::string error;
   EXPECT_FALSE(parseMask(*ctx, std::string(100000, '!') + "causal", &error));
   EXPECT_NE(error.find("nests deeper"), std::string::npos) << error;
-  std::string parens = std::string(5000, '(') + "causal" + std::string(5000, ')');
+  std::string parens =
+      std::string(5000, '(') + "causal" + std::string(5000, ')');
   EXPECT_FALSE(parseMask(*ctx, parens, &error));
   EXPECT_NE(error.find("nests deeper"), std::string::npos) << error;
 }
 
 TEST_F(MaskSyntaxTest, ScoreModifiersRoundTrip) {
-  const char *in = "#attn.score<alibi, alibi(4.5), softcap(30.0), bias, score_mod>";
+  const char *in =
+      "#attn.score<alibi, alibi(4.5), softcap(30.0), bias, score_mod>";
   auto attr = mlir::parseAttribute(in, ctx.get());
   ASSERT_TRUE(attr);
   std::string s;
   llvm::raw_string_ostream os(s);
   attr.print(os);
-  EXPECT_EQ(s, "#attn.score<alibi, alibi(4.5), softcap(30.0), bias, score_mod>");
+  EXPECT_EQ(s,
+            "#attn.score<alibi, alibi(4.5), softcap(30.0), bias, score_mod>");
   auto scores = llvm::cast<ScoreAttr>(attr);
   auto alibi = llvm::cast<AlibiScoreAttr>(scores.getTerms()[0]);
   // The ALiBi paper's slopes for 8 heads: 1/2, 1/4, ..., 1/256.

@@ -11,9 +11,9 @@
 #include "attn/Dialect/Attn/IR/MaskSyntax.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace attn;
@@ -189,8 +189,8 @@ ParseResult MaskExprParser::parseNestedBits(SmallVectorImpl<int64_t> &shape,
     if (p.parseInt(bit, "a block layout entry"))
       return failure();
     if (bit != 0 && bit != 1)
-      return p.emitError(at) << "block layout entries must be 0 or 1, found "
-                             << bit;
+      return p.emitError(at)
+             << "block layout entries must be 0 or 1, found " << bit;
     // Every entry sits at the same depth: the rank of the layout.
     if (leafDepth < 0)
       leafDepth = level;
@@ -220,7 +220,9 @@ ParseResult MaskExprParser::parseNestedBits(SmallVectorImpl<int64_t> &shape,
 MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
                                                 const char *at) {
   auto emitError = errorAt(at);
-  auto openArgs = [&]() { return p.expect(Tok::LParen, "'(' after " + keyword.str()); };
+  auto openArgs = [&]() {
+    return p.expect(Tok::LParen, "'(' after " + keyword.str());
+  };
   auto closeArgs = [&]() { return p.expect(Tok::RParen, "')'"); };
 
   if (keyword == "all")
@@ -259,8 +261,9 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
 
   if (keyword == "sink" || keyword == "prefix") {
     int64_t n;
-    if (openArgs() || p.parseInt(n, keyword == "sink" ? "the sink size"
-                                                      : "the prefix length") ||
+    if (openArgs() ||
+        p.parseInt(n,
+                   keyword == "sink" ? "the sink size" : "the prefix length") ||
         closeArgs())
       return {};
     if (keyword == "sink")
@@ -301,8 +304,8 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
   if (keyword == "dilated") {
     int64_t width, dilation;
     if (openArgs() || p.parseInt(width, "the dilated window's width") ||
-        p.expect(Tok::Comma, "','") ||
-        p.parseInt(dilation, "the dilation") || closeArgs())
+        p.expect(Tok::Comma, "','") || p.parseInt(dilation, "the dilation") ||
+        closeArgs())
       return {};
     return DilatedMaskAttr::getChecked(emitError, ctx, width, dilation);
   }
@@ -328,8 +331,8 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
       if (p.parseInt(local, "the local window"))
         return {};
       if (local < 0) {
-        p.emitError(localAt) << "strided local window must be >= 0, found "
-                             << local;
+        p.emitError(localAt)
+            << "strided local window must be >= 0, found " << local;
         return {};
       }
     }
@@ -342,48 +345,51 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
     SmallVector<int64_t> extents, kernel, dilation, stride;
     SmallVector<bool> causal;
     bool seen[5] = {false, false, false, false, false};
-    if (p.parseCommaList(Tok::LParen, Tok::RParen, "neighborhood parameters",
-                         [&]() -> ParseResult {
-      StringRef name;
-      const char *nameAt = p.tokenStart();
-      if (p.parseIdent(name, "a neighborhood parameter name") ||
-          p.expect(Tok::Equal, "'='"))
-        return failure();
-      int which = llvm::StringSwitch<int>(name)
-                      .Case("extents", 0)
-                      .Case("kernel", 1)
-                      .Case("dilation", 2)
-                      .Case("stride", 3)
-                      .Case("causal", 4)
-                      .Default(-1);
-      if (which < 0)
-        return p.emitError(nameAt)
-               << "unknown neighborhood parameter '" << name
-               << "', expected extents, kernel, dilation, stride or causal";
-      if (seen[which])
-        return p.emitError(nameAt) << "neighborhood parameter '" << name
-                                   << "' given twice";
-      seen[which] = true;
-      if (which == 4) {
-        auto parseBool = [&]() -> ParseResult {
-          if (p.consumeKeyword("true"))
-            causal.push_back(true);
-          else if (p.consumeKeyword("false"))
-            causal.push_back(false);
-          else
-            return p.emitError() << "expected 'true' or 'false'";
-          return success();
-        };
-        if (p.is(Tok::Ident))
-          return parseBool();
-        return p.parseCommaList(Tok::LSquare, Tok::RSquare, "causal flags",
-                                parseBool);
-      }
-      SmallVectorImpl<int64_t> &list =
-          which == 0 ? extents : which == 1 ? kernel
-                               : which == 2 ? dilation : stride;
-      return p.parseIntList(list, name);
-    }))
+    if (p.parseCommaList(
+            Tok::LParen, Tok::RParen, "neighborhood parameters",
+            [&]() -> ParseResult {
+              StringRef name;
+              const char *nameAt = p.tokenStart();
+              if (p.parseIdent(name, "a neighborhood parameter name") ||
+                  p.expect(Tok::Equal, "'='"))
+                return failure();
+              int which = llvm::StringSwitch<int>(name)
+                              .Case("extents", 0)
+                              .Case("kernel", 1)
+                              .Case("dilation", 2)
+                              .Case("stride", 3)
+                              .Case("causal", 4)
+                              .Default(-1);
+              if (which < 0)
+                return p.emitError(nameAt)
+                       << "unknown neighborhood parameter '" << name
+                       << "', expected extents, kernel, dilation, stride or "
+                          "causal";
+              if (seen[which])
+                return p.emitError(nameAt)
+                       << "neighborhood parameter '" << name << "' given twice";
+              seen[which] = true;
+              if (which == 4) {
+                auto parseBool = [&]() -> ParseResult {
+                  if (p.consumeKeyword("true"))
+                    causal.push_back(true);
+                  else if (p.consumeKeyword("false"))
+                    causal.push_back(false);
+                  else
+                    return p.emitError() << "expected 'true' or 'false'";
+                  return success();
+                };
+                if (p.is(Tok::Ident))
+                  return parseBool();
+                return p.parseCommaList(Tok::LSquare, Tok::RSquare,
+                                        "causal flags", parseBool);
+              }
+              SmallVectorImpl<int64_t> &list = which == 0   ? extents
+                                               : which == 1 ? kernel
+                                               : which == 2 ? dilation
+                                                            : stride;
+              return p.parseIntList(list, name);
+            }))
       return {};
     if (!seen[0] || !seen[1]) {
       emitError() << "neighborhood needs both 'extents' and 'kernel'";
@@ -408,8 +414,8 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
   if (keyword == "blocks") {
     int64_t bq, bk;
     if (openArgs() || p.parseInt(bq, "the query block size") ||
-        p.expect(Tok::Comma, "','") ||
-        p.parseInt(bk, "the key block size") || p.expect(Tok::Comma, "','"))
+        p.expect(Tok::Comma, "','") || p.parseInt(bk, "the key block size") ||
+        p.expect(Tok::Comma, "','"))
       return {};
     SmallVector<int64_t> shape;
     SmallVector<bool> bits;
@@ -437,33 +443,35 @@ MaskExprAttrInterface MaskExprParser::parseKind(StringRef keyword,
     SmallVector<MaskExprAttrInterface> cases;
     SmallVector<int64_t> heads, sizes;
     MaskExprAttrInterface fallback;
-    if (p.parseCommaList(Tok::LParen, Tok::RParen, "head cases",
-                         [&]() -> ParseResult {
-      const char *caseAt = p.tokenStart();
-      bool isFallback = p.consumeIf(Tok::Star);
-      size_t before = heads.size();
-      if (!isFallback &&
-          p.parseCommaList(Tok::LSquare, Tok::RSquare, "a head list", [&] {
-            heads.emplace_back();
-            return p.parseInt(heads.back(), "a head index");
-          }))
-        return failure();
-      if (p.expect(Tok::Colon, "':' after the heads"))
-        return failure();
-      MaskExprAttrInterface expr = parseAnd();
-      if (!expr)
-        return failure();
-      // `|` inside a case needs parentheses: `,` ends the case.
-      if (isFallback) {
-        if (fallback)
-          return p.emitError(caseAt) << "heads has more than one '*' case";
-        fallback = expr;
-        return success();
-      }
-      cases.push_back(expr);
-      sizes.push_back(heads.size() - before);
-      return success();
-    }))
+    if (p.parseCommaList(
+            Tok::LParen, Tok::RParen, "head cases", [&]() -> ParseResult {
+              const char *caseAt = p.tokenStart();
+              bool isFallback = p.consumeIf(Tok::Star);
+              size_t before = heads.size();
+              if (!isFallback &&
+                  p.parseCommaList(
+                      Tok::LSquare, Tok::RSquare, "a head list", [&] {
+                        heads.emplace_back();
+                        return p.parseInt(heads.back(), "a head index");
+                      }))
+                return failure();
+              if (p.expect(Tok::Colon, "':' after the heads"))
+                return failure();
+              MaskExprAttrInterface expr = parseAnd();
+              if (!expr)
+                return failure();
+              // `|` inside a case needs parentheses: `,` ends the case.
+              if (isFallback) {
+                if (fallback)
+                  return p.emitError(caseAt)
+                         << "heads has more than one '*' case";
+                fallback = expr;
+                return success();
+              }
+              cases.push_back(expr);
+              sizes.push_back(heads.size() - before);
+              return success();
+            }))
       return {};
     return HeadsMaskAttr::getChecked(emitError, ctx, cases, heads, sizes,
                                      fallback);
@@ -534,8 +542,8 @@ Attribute ScoreAttr::parseBody(AsmParser &parser, const char *body) {
           (p.parseFloat(maxBias, "the ALiBi maximum bias") ||
            p.expect(Tok::RParen, "')'")))
         return {};
-      auto term = AlibiScoreAttr::getChecked(emitError, ctx,
-                                             llvm::APFloat(maxBias));
+      auto term =
+          AlibiScoreAttr::getChecked(emitError, ctx, llvm::APFloat(maxBias));
       if (!term)
         return {};
       terms.push_back(term);
@@ -571,7 +579,6 @@ void ScoreAttr::print(AsmPrinter &printer) const {
   printer << '<';
   llvm::interleave(
       getTerms(), printer.getStream(),
-      [&](ScoreModAttrInterface t) { t.printTerm(printer.getStream()); },
-      ", ");
+      [&](ScoreModAttrInterface t) { t.printTerm(printer.getStream()); }, ", ");
   printer << '>';
 }

@@ -62,8 +62,8 @@ LogicalResult AttentionOp::verify() {
                    o = cast<RankedTensorType>(getOutput().getType());
   bool bhsd = getLayout() == Layout::bhsd;
   const char *layoutShape = bhsd ? "[B, H, S, D]" : "[B, S, H, D]";
-  for (auto [name, type] : {std::pair{"query", q}, {"key", k}, {"value", v},
-                            {"output", o}})
+  for (auto [name, type] :
+       {std::pair{"query", q}, {"key", k}, {"value", v}, {"output", o}})
     if (type.getRank() != 4)
       return emitOpError() << name << " must have rank 4 (" << layoutShape
                            << " for layout " << stringifyLayout(getLayout())
@@ -133,9 +133,9 @@ LogicalResult AttentionOp::verify() {
     if (t.getRank() != 3 || !compatible(t.getDimSize(0), want[0]) ||
         !compatible(t.getDimSize(1), want[1]) ||
         !compatible(t.getDimSize(2), want[2]))
-      return emitOpError() << "LSE must be [B, Hq, Sq] = [" << dimString(want[0])
-                           << ", " << want[1] << ", " << dimString(want[2])
-                           << "], found " << t;
+      return emitOpError() << "LSE must be [B, Hq, Sq] = ["
+                           << dimString(want[0]) << ", " << want[1] << ", "
+                           << dimString(want[2]) << "], found " << t;
   }
 
   if (auto scale = getScaleAttr()) {
@@ -167,17 +167,17 @@ LogicalResult AttentionOp::verify() {
           {"key", getKvSegments(), shape.kvLen}}) {
       auto t = cast<RankedTensorType>(value.getType());
       if (t.getRank() != 2 || !compatible(t.getDimSize(0), q.getDimSize(0)))
-        return emitOpError() << name << " segments must be [B, "
-                             << (req.docOffsets ? "documents + 1" : "S")
-                             << "], found " << t;
+        return emitOpError()
+               << name << " segments must be [B, "
+               << (req.docOffsets ? "documents + 1" : "S") << "], found " << t;
       if (req.documents && len != mask::kDynamic &&
           !compatible(t.getDimSize(1), len))
-        return emitOpError() << name << " segment ids have length "
-                             << dimString(t.getDimSize(1))
-                             << ", the sequence has " << len;
+        return emitOpError()
+               << name << " segment ids have length "
+               << dimString(t.getDimSize(1)) << ", the sequence has " << len;
       if (req.docOffsets && !t.isDynamicDim(1) && t.getDimSize(1) < 2)
-        return emitOpError() << name
-                             << " document offsets need at least 2 entries";
+        return emitOpError()
+               << name << " document offsets need at least 2 entries";
     }
   }
   if (req.blockSizeConflict)
@@ -270,8 +270,8 @@ static LogicalResult verifyModRegion(Operation *op, Region &region,
     return op->emitOpError() << name << " region must end with attn.yield";
   if (yield.getValues().size() != 1 ||
       yield.getValues().front().getType() != yielded)
-    return yield.emitOpError() << "in " << name << " must yield one "
-                               << yielded;
+    return yield.emitOpError()
+           << "in " << name << " must yield one " << yielded;
   return success();
 }
 
@@ -334,17 +334,16 @@ LogicalResult EinsumOp::verify() {
   auto bind = [&](StringRef term, RankedTensorType type,
                   StringRef what) -> LogicalResult {
     if (static_cast<int64_t>(term.size()) != type.getRank())
-      return emitOpError() << what << " '" << term << "' names "
-                           << term.size() << " axes, its type has rank "
-                           << type.getRank();
+      return emitOpError() << what << " '" << term << "' names " << term.size()
+                           << " axes, its type has rank " << type.getRank();
     bool seen[26] = {};
     for (auto [i, c] : llvm::enumerate(term)) {
       if (c < 'a' || c > 'z')
-        return emitOpError() << "equation axes must be letters a-z, found '"
-                             << c << "'";
+        return emitOpError()
+               << "equation axes must be letters a-z, found '" << c << "'";
       if (seen[c - 'a'])
-        return emitOpError() << what << " '" << term << "' repeats axis '"
-                             << c << "'";
+        return emitOpError()
+               << what << " '" << term << "' repeats axis '" << c << "'";
       seen[c - 'a'] = true;
       int64_t &size = sizes[c - 'a'];
       int64_t d = type.getDimSize(i);
@@ -352,8 +351,8 @@ LogicalResult EinsumOp::verify() {
         size = d;
         bound[c - 'a'] = true;
       } else if (!ShapedType::isDynamic(d) && d != size) {
-        return emitOpError() << "axis '" << c << "' has extent " << size
-                             << " and " << d;
+        return emitOpError()
+               << "axis '" << c << "' has extent " << size << " and " << d;
       }
     }
     return success();
@@ -366,8 +365,7 @@ LogicalResult EinsumOp::verify() {
   }
   for (char c : out)
     if (c >= 'a' && c <= 'z' && !inInput[c - 'a'])
-      return emitOpError() << "output axis '" << c
-                           << "' appears in no input";
+      return emitOpError() << "output axis '" << c << "' appears in no input";
   if (failed(bind(out, getResult().getType(), "output")))
     return failure();
   bool reduces = llvm::any_of(llvm::seq(0, 26), [&](int i) {

@@ -159,7 +159,8 @@ SyntaxParser::parseCommaList(Tok open, Tok close, llvm::StringRef what,
                              llvm::function_ref<ParseResult()> element) {
   const char *openText = open == Tok::LParen ? "'('" : "'['";
   const char *closeText = close == Tok::RParen ? "')'" : "']'";
-  if (expect(open, llvm::Twine(openText).concat(" to open ").concat(what).str()))
+  if (expect(open,
+             llvm::Twine(openText).concat(" to open ").concat(what).str()))
     return failure();
   if (consumeIf(close))
     return emitError() << what << " must not be empty";

@@ -49,8 +49,7 @@ bool CausalMaskAttr::isVisible(const Point &p, const Context &ctx) const {
   return p.k <= p.q + diagonalOffset(getAlignment(), ctx);
 }
 TileClass CausalMaskAttr::classify(const Box &box, const Context &ctx) const {
-  return classifyBand(box, diagonalOffset(getAlignment(), ctx), -kUnbounded,
-                      0);
+  return classifyBand(box, diagonalOffset(getAlignment(), ctx), -kUnbounded, 0);
 }
 Interval CausalMaskAttr::kvRange(int64_t, int64_t, Interval q,
                                  const Context &ctx) const {
@@ -75,8 +74,8 @@ void CausalMaskAttr::printExpr(llvm::raw_ostream &os) const {
 LogicalResult WindowMaskAttr::verify(EmitErrorFn emitError, int64_t left,
                                      int64_t right, Alignment) {
   if (left < 0 || right < 0)
-    return emitError() << "window extents must be >= 0, found (" << left
-                       << ", " << right << ")";
+    return emitError() << "window extents must be >= 0, found (" << left << ", "
+                       << right << ")";
   if (left >= kUnbounded || right >= kUnbounded)
     return emitError() << "window extents must be < 2^60, found (" << left
                        << ", " << right << ")";
@@ -156,8 +155,7 @@ TileClass PrefixMaskAttr::classify(const Box &box, const Context &) const {
   int64_t n = getLength();
   if (box.q.lo >= n || box.k.lo >= n)
     return TileClass::Empty;
-  return box.q.hi <= n && box.k.hi <= n ? TileClass::Full
-                                        : TileClass::Partial;
+  return box.q.hi <= n && box.k.hi <= n ? TileClass::Full : TileClass::Partial;
 }
 Interval PrefixMaskAttr::kvRange(int64_t, int64_t, Interval q,
                                  const Context &ctx) const {
@@ -181,11 +179,11 @@ void PrefixMaskAttr::printExpr(llvm::raw_ostream &os) const {
 
 LogicalResult ChunkMaskAttr::verify(EmitErrorFn emitError, int64_t size,
                                     int64_t shift) {
-  if (size < 1)
-    return emitError() << "chunk size must be >= 1, found " << size;
+  if (size < 1 || size >= kUnbounded)
+    return emitError() << "chunk size must be >= 1 and < 2^60, found " << size;
   if (shift < 0 || shift >= size)
-    return emitError() << "chunk shift must be in [0, " << size
-                       << "), found " << shift;
+    return emitError() << "chunk shift must be in [0, " << size << "), found "
+                       << shift;
   return success();
 }
 static int64_t chunkOf(int64_t i, int64_t size, int64_t shift) {
@@ -212,8 +210,7 @@ Interval ChunkMaskAttr::kvRange(int64_t, int64_t, Interval q,
                 (chunkOf(q.hi - 1, s, sh) + 1) * s - sh};
   return keys.intersect({0, ctx.kvLen});
 }
-LogicalResult ChunkMaskAttr::verifyShape(const ShapeInfo &,
-                                         EmitErrorFn) const {
+LogicalResult ChunkMaskAttr::verifyShape(const ShapeInfo &, EmitErrorFn) const {
   return success();
 }
 void ChunkMaskAttr::addRequirements(Requirements &) const {}
@@ -242,8 +239,7 @@ LogicalResult DilatedMaskAttr::verify(EmitErrorFn emitError, int64_t width,
 }
 bool DilatedMaskAttr::isVisible(const Point &p, const Context &) const {
   int64_t d = p.k - p.q;
-  return d >= -getWidth() && d <= getWidth() &&
-         floorMod(d, getDilation()) == 0;
+  return d >= -getWidth() && d <= getWidth() && floorMod(d, getDilation()) == 0;
 }
 TileClass DilatedMaskAttr::classify(const Box &box, const Context &) const {
   int64_t w = getWidth(), dil = getDilation();
@@ -254,7 +250,8 @@ TileClass DilatedMaskAttr::classify(const Box &box, const Context &) const {
   if (inside.empty() || firstMultiple >= inside.hi)
     return TileClass::Empty;
   bool allInWindow = inside == span;
-  bool allMultiples = dil == 1 || (span.size() == 1 && floorMod(span.lo, dil) == 0);
+  bool allMultiples =
+      dil == 1 || (span.size() == 1 && floorMod(span.lo, dil) == 0);
   return allInWindow && allMultiples ? TileClass::Full : TileClass::Partial;
 }
 Interval DilatedMaskAttr::kvRange(int64_t, int64_t, Interval q,

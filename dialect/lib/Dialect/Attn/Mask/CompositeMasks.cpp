@@ -47,7 +47,8 @@ LogicalResult AndMaskAttr::verify(EmitErrorFn emitError,
   return verifyOperands(operands, emitError, "&");
 }
 bool AndMaskAttr::isVisible(const Point &p, const Context &ctx) const {
-  return llvm::all_of(getOperands(), [&](auto e) { return e.isVisible(p, ctx); });
+  return llvm::all_of(getOperands(),
+                      [&](auto e) { return e.isVisible(p, ctx); });
 }
 TileClass AndMaskAttr::classify(const Box &box, const Context &ctx) const {
   bool allFull = true;
@@ -95,7 +96,8 @@ LogicalResult OrMaskAttr::verify(EmitErrorFn emitError,
   return verifyOperands(operands, emitError, "|");
 }
 bool OrMaskAttr::isVisible(const Point &p, const Context &ctx) const {
-  return llvm::any_of(getOperands(), [&](auto e) { return e.isVisible(p, ctx); });
+  return llvm::any_of(getOperands(),
+                      [&](auto e) { return e.isVisible(p, ctx); });
 }
 TileClass OrMaskAttr::classify(const Box &box, const Context &ctx) const {
   bool allEmpty = true;
@@ -163,9 +165,7 @@ LogicalResult NotMaskAttr::verifyShape(const ShapeInfo &shape,
 void NotMaskAttr::addRequirements(Requirements &req) const {
   getOperand().addRequirements(req);
 }
-bool NotMaskAttr::dependsOnHead() const {
-  return getOperand().dependsOnHead();
-}
+bool NotMaskAttr::dependsOnHead() const { return getOperand().dependsOnHead(); }
 void NotMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "!";
   printOperand(os, getOperand(), 3);
@@ -192,13 +192,14 @@ LogicalResult HeadsMaskAttr::verify(EmitErrorFn emitError,
   if (total != static_cast<int64_t>(caseHeads.size()))
     return emitError() << "heads: head lists hold " << caseHeads.size()
                        << " heads, sizes say " << total;
-  llvm::SmallDenseSet<int64_t> seen;
-  for (int64_t h : caseHeads) {
+  for (int64_t h : caseHeads)
     if (h < 0)
       return emitError() << "heads: head index must be >= 0, found " << h;
-    if (!seen.insert(h).second)
-      return emitError() << "heads: head " << h << " is listed twice";
-  }
+  SmallVector<int64_t> sorted(caseHeads);
+  llvm::sort(sorted);
+  for (size_t i = 1; i < sorted.size(); ++i)
+    if (sorted[i] == sorted[i - 1])
+      return emitError() << "heads: head " << sorted[i] << " is listed twice";
   return success();
 }
 MaskExprAttrInterface HeadsMaskAttr::caseFor(int64_t h) const {

@@ -27,28 +27,37 @@ bool DocumentMaskAttr::isVisible(const Point &p, const Context &ctx) const {
   return qd >= 0 && qd == ctx.kvDocument(p.b, p.k);
 }
 
-/// The documents in a range; `padding` is set when a negative id occurs.
+/// The documents in a range, sorted and unique; `padding` is set when a
+/// negative id occurs. (Ids are arbitrary run-time values, so no hash set
+/// with reserved keys.)
 static void collectDocuments(const std::function<int64_t(int64_t, int64_t)> &of,
                              int64_t b, Interval r,
-                             llvm::SmallDenseSet<int64_t, 8> &docs,
+                             llvm::SmallVectorImpl<int64_t> &docs,
                              bool &padding) {
   for (int64_t i = r.lo; i < r.hi; ++i) {
     int64_t d = of(b, i);
     if (d < 0)
       padding = true;
-    else
-      docs.insert(d);
+    else if (docs.empty() || docs.back() != d)
+      docs.push_back(d);
   }
+  llvm::sort(docs);
+  docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+}
+
+static bool containsDocument(ArrayRef<int64_t> docs, int64_t d) {
+  return std::binary_search(docs.begin(), docs.end(), d);
 }
 
 TileClass DocumentMaskAttr::classify(const Box &box, const Context &ctx) const {
   if (!ctx.qDocument || !ctx.kvDocument)
     return TileClass::Partial;
-  llvm::SmallDenseSet<int64_t, 8> qDocs, kDocs;
+  SmallVector<int64_t, 8> qDocs, kDocs;
   bool padding = false;
   collectDocuments(ctx.qDocument, box.b, box.q, qDocs, padding);
   collectDocuments(ctx.kvDocument, box.b, box.k, kDocs, padding);
-  if (llvm::none_of(qDocs, [&](int64_t d) { return kDocs.contains(d); }))
+  if (llvm::none_of(qDocs,
+                    [&](int64_t d) { return containsDocument(kDocs, d); }))
     return TileClass::Empty;
   if (!padding && qDocs.size() == 1 && kDocs.size() == 1)
     return TileClass::Full;
@@ -61,12 +70,12 @@ Interval DocumentMaskAttr::kvRange(int64_t b, int64_t, Interval q,
     return {0, 0};
   if (!ctx.qDocument || !ctx.kvDocument)
     return {0, ctx.kvLen};
-  llvm::SmallDenseSet<int64_t, 8> qDocs;
+  SmallVector<int64_t, 8> qDocs;
   bool padding = false;
   collectDocuments(ctx.qDocument, b, q, qDocs, padding);
   Interval keys{0, 0};
   for (int64_t k = 0; k < ctx.kvLen; ++k)
-    if (qDocs.contains(ctx.kvDocument(b, k)))
+    if (containsDocument(qDocs, ctx.kvDocument(b, k)))
       keys = keys.hull({k, k + 1});
   return keys;
 }
@@ -92,8 +101,8 @@ LogicalResult BlocksMaskAttr::verify(EmitErrorFn emitError, int64_t blockQ,
                                      ArrayRef<int64_t> layoutShape,
                                      ArrayRef<bool> layout) {
   if (blockQ < 1 || blockK < 1 || blockQ >= kUnbounded || blockK >= kUnbounded)
-    return emitError() << "block sizes must be >= 1, found (" << blockQ
-                       << ", " << blockK << ")";
+    return emitError() << "block sizes must be >= 1, found (" << blockQ << ", "
+                       << blockK << ")";
   if (layoutShape.empty())
     return layout.empty() ? success()
                           : emitError() << "runtime blocks carry no layout";
@@ -192,8 +201,7 @@ LogicalResult BlocksMaskAttr::verifyShape(const ShapeInfo &shape,
 void BlocksMaskAttr::addRequirements(Requirements &req) const {
   if (!isRuntime())
     return;
-  if (req.blockMask &&
-      (req.blockQ != getBlockQ() || req.blockK != getBlockK()))
+  if (req.blockMask && (req.blockQ != getBlockQ() || req.blockK != getBlockK()))
     req.blockSizeConflict = true;
   req.blockMask = true;
   req.blockQ = getBlockQ();

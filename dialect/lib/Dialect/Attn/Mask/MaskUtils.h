@@ -42,8 +42,8 @@ inline TileClass classifyBand(const Box &box, int64_t offset, int64_t dmin,
 }
 
 /// Keys a query range can see through the band, clipped to the keys.
-inline Interval bandKeys(Interval q, int64_t offset, int64_t dmin,
-                         int64_t dmax, const Context &ctx) {
+inline Interval bandKeys(Interval q, int64_t offset, int64_t dmin, int64_t dmax,
+                         const Context &ctx) {
   if (q.empty())
     return {0, 0};
   Interval keys{q.lo + offset + dmin, q.hi - 1 + offset + dmax + 1};

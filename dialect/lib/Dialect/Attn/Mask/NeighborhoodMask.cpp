@@ -39,8 +39,8 @@ LogicalResult NeighborhoodMaskAttr::verify(EmitErrorFn emitError,
   int64_t tokens = 1;
   for (size_t a = 0; a < rank; ++a) {
     if (extents[a] < 1 || extents[a] > (int64_t(1) << 31))
-      return emitError() << "neighborhood extent " << extents[a]
-                         << " on axis " << a << " is out of range";
+      return emitError() << "neighborhood extent " << extents[a] << " on axis "
+                         << a << " is out of range";
     if (extents[a] > (int64_t(1) << 40) / tokens)
       return emitError() << "neighborhood grid is too large";
     tokens *= extents[a];
@@ -54,12 +54,12 @@ LogicalResult NeighborhoodMaskAttr::verify(EmitErrorFn emitError,
         kernel[a] * dilation[a] > extents[a])
       return emitError() << "neighborhood kernel " << kernel[a]
                          << " with dilation " << dilation[a]
-                         << " does not fit extent " << extents[a]
-                         << " on axis " << a;
+                         << " does not fit extent " << extents[a] << " on axis "
+                         << a;
     if (stride[a] < 1 || stride[a] > kernel[a])
       return emitError() << "neighborhood stride must be in [1, kernel = "
-                         << kernel[a] << "], found " << stride[a]
-                         << " on axis " << a;
+                         << kernel[a] << "], found " << stride[a] << " on axis "
+                         << a;
   }
   return success();
 }
@@ -92,9 +92,7 @@ static int64_t countBelow(const AxisWindow &w, int64_t c) {
   int64_t size = (w.hi - w.lo + w.step - 1) / w.step;
   return std::min(size, ceilDiv(c - w.lo, w.step));
 }
-static int64_t windowSize(const AxisWindow &w) {
-  return countBelow(w, w.hi);
-}
+static int64_t windowSize(const AxisWindow &w) { return countBelow(w, w.hi); }
 static bool inWindow(const AxisWindow &w, int64_t c) {
   return c >= w.lo && c < w.hi && (c - w.lo) % w.step == 0;
 }
@@ -210,8 +208,7 @@ LogicalResult NeighborhoodMaskAttr::verifyShape(const ShapeInfo &shape,
   int64_t tokens = gridTokens(*this);
   if (shape.qLen != kDynamic && shape.qLen != tokens)
     return emitError() << "neighborhood grid of " << tokens
-                       << " tokens does not match query length "
-                       << shape.qLen;
+                       << " tokens does not match query length " << shape.qLen;
   if (shape.kvLen != kDynamic && shape.kvLen != tokens)
     return emitError() << "neighborhood grid of " << tokens
                        << " tokens does not match key length " << shape.kvLen;

@@ -36,13 +36,13 @@ double AlibiScoreAttr::slope(int64_t h, int64_t heads) const {
     n *= 2;
   if (h < n)
     return std::pow(2.0, -maxBias * static_cast<double>(h + 1) / n);
-  return std::pow(2.0, -maxBias * static_cast<double>(2 * (h - n) + 1) /
-                           (2 * n));
+  return std::pow(2.0,
+                  -maxBias * static_cast<double>(2 * (h - n) + 1) / (2 * n));
 }
 double AlibiScoreAttr::apply(double s, const Point &p,
                              const ScoreContext &ctx) const {
-  double distance = std::abs(static_cast<double>(p.q + ctx.kvLen - ctx.qLen -
-                                                 p.k));
+  double distance =
+      std::abs(static_cast<double>(p.q + ctx.kvLen - ctx.qLen - p.k));
   return s - slope(p.h, ctx.qHeads) * distance;
 }
 LogicalResult AlibiScoreAttr::verifyShape(const ShapeInfo &,
@@ -97,8 +97,7 @@ double BiasScoreAttr::apply(double s, const Point &p,
                             const ScoreContext &ctx) const {
   return s + ctx.bias(p.b, p.h, p.q, p.k);
 }
-LogicalResult BiasScoreAttr::verifyShape(const ShapeInfo &,
-                                         EmitErrorFn) const {
+LogicalResult BiasScoreAttr::verifyShape(const ShapeInfo &, EmitErrorFn) const {
   return success();
 }
 bool BiasScoreAttr::needsBiasOperand() const { return true; }

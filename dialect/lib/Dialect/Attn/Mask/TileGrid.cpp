@@ -26,8 +26,7 @@ TileClass attn::mask::classifyTile(MaskExprAttrInterface mask, Box box,
 bool attn::mask::canEvaluate(MaskExprAttrInterface mask, const Context &ctx) {
   Requirements req;
   mask.addRequirements(req);
-  if ((req.documents || req.docOffsets) &&
-      (!ctx.qDocument || !ctx.kvDocument))
+  if ((req.documents || req.docOffsets) && (!ctx.qDocument || !ctx.kvDocument))
     return false;
   if (req.blockMask && !ctx.blockKept)
     return false;
@@ -39,7 +38,7 @@ bool attn::mask::canEvaluate(MaskExprAttrInterface mask, const Context &ctx) {
 TileGrid attn::mask::computeTileGrid(MaskExprAttrInterface mask,
                                      const Context &ctx, int64_t b, int64_t h,
                                      int64_t qTile, int64_t kvTile,
-                                     bool countPairs) {
+                                     bool countPairs, int64_t maxEvaluated) {
   TileGrid grid;
   grid.qTile = qTile;
   grid.kvTile = kvTile;
@@ -47,15 +46,25 @@ TileGrid attn::mask::computeTileGrid(MaskExprAttrInterface mask,
   grid.cols = (ctx.kvLen + kvTile - 1) / kvTile;
   grid.cells.reserve(grid.rows * grid.cols);
   grid.totalPairs = ctx.qLen * ctx.kvLen;
-  bool evaluate = countPairs && canEvaluate(mask, ctx);
+  auto boxAt = [&](int64_t r, int64_t c) {
+    return ctx.clip(Box{
+        b, h, {r * qTile, (r + 1) * qTile}, {c * kvTile, (c + 1) * kvTile}});
+  };
+  int64_t partialArea = 0;
+  for (int64_t r = 0; r < grid.rows; ++r)
+    for (int64_t c = 0; c < grid.cols; ++c) {
+      Box box = boxAt(r, c);
+      grid.cells.push_back(classifyTile(mask, box, ctx));
+      if (grid.cells.back() == TileClass::Partial)
+        partialArea += box.q.size() * box.k.size();
+    }
+  bool evaluate =
+      countPairs && canEvaluate(mask, ctx) && partialArea <= maxEvaluated;
   grid.pairsExact = evaluate;
   for (int64_t r = 0; r < grid.rows; ++r) {
     for (int64_t c = 0; c < grid.cols; ++c) {
-      Box box = ctx.clip(Box{b, h,
-                             {r * qTile, (r + 1) * qTile},
-                             {c * kvTile, (c + 1) * kvTile}});
-      TileClass cls = classifyTile(mask, box, ctx);
-      grid.cells.push_back(cls);
+      Box box = boxAt(r, c);
+      TileClass cls = grid.at(r, c);
       switch (cls) {
       case TileClass::Empty:
         ++grid.empty;
@@ -133,7 +142,8 @@ LogicalResult attn::mask::writeTileGridPng(const TileGrid &grid,
                                            llvm::StringRef path,
                                            unsigned pixelsPerTile,
                                            std::string &error) {
-  uint64_t width = grid.cols * pixelsPerTile, height = grid.rows * pixelsPerTile;
+  uint64_t width = grid.cols * pixelsPerTile,
+           height = grid.rows * pixelsPerTile;
   if (width == 0 || height == 0 || width > 16384 || height > 16384) {
     error = "tile grid picture would be " + std::to_string(width) + "x" +
             std::to_string(height) + " pixels";

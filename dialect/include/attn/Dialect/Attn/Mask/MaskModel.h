@@ -100,12 +100,12 @@ struct ShapeInfo {
 
 /// What a mask needs beyond Q, K and V.
 struct Requirements {
-  bool documents = false;      ///< segments(...) operands, as segment ids
-  bool docOffsets = false;     ///< segments(...) operands, as cumulative offsets
-  bool blockMask = false;      ///< block_mask(...) operand
+  bool documents = false;  ///< segments(...) operands, as segment ids
+  bool docOffsets = false; ///< segments(...) operands, as cumulative offsets
+  bool blockMask = false;  ///< block_mask(...) operand
   int64_t blockQ = 0, blockK = 0; ///< its block sizes
   bool blockSizeConflict = false; ///< two runtime kinds with other sizes
-  bool maskModRegion = false;  ///< the mask_mod region
+  bool maskModRegion = false;     ///< the mask_mod region
 };
 
 /// The sizes and run-time data a score modifier reads.

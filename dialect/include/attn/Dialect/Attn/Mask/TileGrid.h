@@ -18,8 +18,7 @@ namespace attn::mask {
 
 /// Classifies a box after clipping it to the problem: the entry point that
 /// callers use rather than the interface method.
-TileClass classifyTile(MaskExprAttrInterface mask, Box box,
-                       const Context &ctx);
+TileClass classifyTile(MaskExprAttrInterface mask, Box box, const Context &ctx);
 
 struct TileGrid {
   int64_t qTile = 0, kvTile = 0;
@@ -37,11 +36,13 @@ struct TileGrid {
 };
 
 /// Builds the grid for batch entry `b` and query head `h`. Pairs inside
-/// partial tiles are counted by evaluating visible() when `countPairs` and
-/// the mask can be evaluated.
+/// partial tiles are counted by evaluating visible() when `countPairs`, the
+/// mask can be evaluated, and partial tiles hold at most `maxEvaluated`
+/// pairs; otherwise the count is an upper bound.
 TileGrid computeTileGrid(MaskExprAttrInterface mask, const Context &ctx,
                          int64_t b, int64_t h, int64_t qTile, int64_t kvTile,
-                         bool countPairs = true);
+                         bool countPairs = true,
+                         int64_t maxEvaluated = int64_t(1) << 27);
 
 /// Whether visible() can be evaluated with the data in `ctx`.
 bool canEvaluate(MaskExprAttrInterface mask, const Context &ctx);
@@ -52,8 +53,7 @@ bool canEvaluate(MaskExprAttrInterface mask, const Context &ctx);
 std::string renderTileGrid(const TileGrid &grid, unsigned maxWidth = 64);
 
 /// Writes the grid as an 8-bit RGB PNG, `pixelsPerTile` pixels a side.
-llvm::LogicalResult writeTileGridPng(const TileGrid &grid,
-                                     llvm::StringRef path,
+llvm::LogicalResult writeTileGridPng(const TileGrid &grid, llvm::StringRef path,
                                      unsigned pixelsPerTile,
                                      std::string &error);
 
