@@ -34,11 +34,6 @@ Interval AllMaskAttr::kvRange(int64_t, int64_t, Interval q,
                               const Context &ctx) const {
   return q.empty() ? Interval{0, 0} : Interval{0, ctx.kvLen};
 }
-LogicalResult AllMaskAttr::verifyShape(const ShapeInfo &, EmitErrorFn) const {
-  return success();
-}
-void AllMaskAttr::addRequirements(Requirements &) const {}
-bool AllMaskAttr::dependsOnHead() const { return false; }
 void AllMaskAttr::printExpr(llvm::raw_ostream &os) const { os << "all"; }
 
 //===----------------------------------------------------------------------===//
@@ -55,12 +50,6 @@ Interval CausalMaskAttr::kvRange(int64_t, int64_t, Interval q,
                                  const Context &ctx) const {
   return bandKeys(q, diagonalOffset(getAlignment(), ctx), -kUnbounded, 0, ctx);
 }
-LogicalResult CausalMaskAttr::verifyShape(const ShapeInfo &,
-                                          EmitErrorFn) const {
-  return success();
-}
-void CausalMaskAttr::addRequirements(Requirements &) const {}
-bool CausalMaskAttr::dependsOnHead() const { return false; }
 void CausalMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "causal";
   if (getAlignment() == Alignment::bottom_right)
@@ -94,12 +83,6 @@ Interval WindowMaskAttr::kvRange(int64_t, int64_t, Interval q,
   return bandKeys(q, diagonalOffset(getAlignment(), ctx), -getLeft(),
                   getRight(), ctx);
 }
-LogicalResult WindowMaskAttr::verifyShape(const ShapeInfo &,
-                                          EmitErrorFn) const {
-  return success();
-}
-void WindowMaskAttr::addRequirements(Requirements &) const {}
-bool WindowMaskAttr::dependsOnHead() const { return false; }
 void WindowMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "window(" << getLeft();
   if (getRight() != getLeft())
@@ -130,11 +113,6 @@ Interval SinkMaskAttr::kvRange(int64_t, int64_t, Interval q,
     return {0, 0};
   return Interval{0, getCount()}.intersect({0, ctx.kvLen});
 }
-LogicalResult SinkMaskAttr::verifyShape(const ShapeInfo &, EmitErrorFn) const {
-  return success();
-}
-void SinkMaskAttr::addRequirements(Requirements &) const {}
-bool SinkMaskAttr::dependsOnHead() const { return false; }
 void SinkMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "sink(" << getCount() << ")";
 }
@@ -163,12 +141,6 @@ Interval PrefixMaskAttr::kvRange(int64_t, int64_t, Interval q,
     return {0, 0};
   return Interval{0, getLength()}.intersect({0, ctx.kvLen});
 }
-LogicalResult PrefixMaskAttr::verifyShape(const ShapeInfo &,
-                                          EmitErrorFn) const {
-  return success();
-}
-void PrefixMaskAttr::addRequirements(Requirements &) const {}
-bool PrefixMaskAttr::dependsOnHead() const { return false; }
 void PrefixMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "prefix(" << getLength() << ")";
 }
@@ -210,11 +182,6 @@ Interval ChunkMaskAttr::kvRange(int64_t, int64_t, Interval q,
                 (chunkOf(q.hi - 1, s, sh) + 1) * s - sh};
   return keys.intersect({0, ctx.kvLen});
 }
-LogicalResult ChunkMaskAttr::verifyShape(const ShapeInfo &, EmitErrorFn) const {
-  return success();
-}
-void ChunkMaskAttr::addRequirements(Requirements &) const {}
-bool ChunkMaskAttr::dependsOnHead() const { return false; }
 void ChunkMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "chunk(" << getSize();
   if (getShift())
@@ -258,12 +225,6 @@ Interval DilatedMaskAttr::kvRange(int64_t, int64_t, Interval q,
                                   const Context &ctx) const {
   return bandKeys(q, 0, -getWidth(), getWidth(), ctx);
 }
-LogicalResult DilatedMaskAttr::verifyShape(const ShapeInfo &,
-                                           EmitErrorFn) const {
-  return success();
-}
-void DilatedMaskAttr::addRequirements(Requirements &) const {}
-bool DilatedMaskAttr::dependsOnHead() const { return false; }
 void DilatedMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "dilated(" << getWidth() << ", " << getDilation() << ")";
 }
@@ -321,8 +282,6 @@ LogicalResult GlobalMaskAttr::verifyShape(const ShapeInfo &shape,
                        << " is out of range for sequence length " << longest;
   return success();
 }
-void GlobalMaskAttr::addRequirements(Requirements &) const {}
-bool GlobalMaskAttr::dependsOnHead() const { return false; }
 void GlobalMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "global(";
   llvm::interleaveComma(getTokens(), os);
@@ -398,11 +357,6 @@ Interval StridedMaskAttr::kvRange(int64_t, int64_t h, Interval q,
     keys = keys.hull(bandKeys(q, 0, -getLocal(), getLocal(), ctx));
   return keys;
 }
-LogicalResult StridedMaskAttr::verifyShape(const ShapeInfo &,
-                                           EmitErrorFn) const {
-  return success();
-}
-void StridedMaskAttr::addRequirements(Requirements &) const {}
 bool StridedMaskAttr::dependsOnHead() const { return true; }
 void StridedMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "strided(" << getShift() << ", " << getPeriod();

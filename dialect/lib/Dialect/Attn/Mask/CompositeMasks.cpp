@@ -38,6 +38,24 @@ static LogicalResult verifyOperands(ArrayRef<MaskExprAttrInterface> operands,
   return success();
 }
 
+static LogicalResult verifyEach(ArrayRef<MaskExprAttrInterface> operands,
+                                const ShapeInfo &shape, EmitErrorFn emitError) {
+  for (MaskExprAttrInterface e : operands)
+    if (failed(e.verifyShape(shape, emitError)))
+      return failure();
+  return success();
+}
+
+static void addEachRequirements(ArrayRef<MaskExprAttrInterface> operands,
+                                Requirements &req) {
+  for (MaskExprAttrInterface e : operands)
+    e.addRequirements(req);
+}
+
+static bool anyDependsOnHead(ArrayRef<MaskExprAttrInterface> operands) {
+  return llvm::any_of(operands, [](auto e) { return e.dependsOnHead(); });
+}
+
 //===----------------------------------------------------------------------===//
 // and
 //===----------------------------------------------------------------------===//
@@ -69,17 +87,13 @@ Interval AndMaskAttr::kvRange(int64_t b, int64_t h, Interval q,
 }
 LogicalResult AndMaskAttr::verifyShape(const ShapeInfo &shape,
                                        EmitErrorFn emitError) const {
-  for (MaskExprAttrInterface e : getOperands())
-    if (failed(e.verifyShape(shape, emitError)))
-      return failure();
-  return success();
+  return verifyEach(getOperands(), shape, emitError);
 }
 void AndMaskAttr::addRequirements(Requirements &req) const {
-  for (MaskExprAttrInterface e : getOperands())
-    e.addRequirements(req);
+  addEachRequirements(getOperands(), req);
 }
 bool AndMaskAttr::dependsOnHead() const {
-  return llvm::any_of(getOperands(), [](auto e) { return e.dependsOnHead(); });
+  return anyDependsOnHead(getOperands());
 }
 int AndMaskAttr::getPrecedence() const { return 2; }
 void AndMaskAttr::printExpr(llvm::raw_ostream &os) const {
@@ -118,17 +132,13 @@ Interval OrMaskAttr::kvRange(int64_t b, int64_t h, Interval q,
 }
 LogicalResult OrMaskAttr::verifyShape(const ShapeInfo &shape,
                                       EmitErrorFn emitError) const {
-  for (MaskExprAttrInterface e : getOperands())
-    if (failed(e.verifyShape(shape, emitError)))
-      return failure();
-  return success();
+  return verifyEach(getOperands(), shape, emitError);
 }
 void OrMaskAttr::addRequirements(Requirements &req) const {
-  for (MaskExprAttrInterface e : getOperands())
-    e.addRequirements(req);
+  addEachRequirements(getOperands(), req);
 }
 bool OrMaskAttr::dependsOnHead() const {
-  return llvm::any_of(getOperands(), [](auto e) { return e.dependsOnHead(); });
+  return anyDependsOnHead(getOperands());
 }
 int OrMaskAttr::getPrecedence() const { return 1; }
 void OrMaskAttr::printExpr(llvm::raw_ostream &os) const {
@@ -287,10 +297,6 @@ TileClass MaskModMaskAttr::classify(const Box &, const Context &) const {
 Interval MaskModMaskAttr::kvRange(int64_t, int64_t, Interval q,
                                   const Context &ctx) const {
   return q.empty() ? Interval{0, 0} : Interval{0, ctx.kvLen};
-}
-LogicalResult MaskModMaskAttr::verifyShape(const ShapeInfo &,
-                                           EmitErrorFn) const {
-  return success();
 }
 void MaskModMaskAttr::addRequirements(Requirements &req) const {
   req.maskModRegion = true;

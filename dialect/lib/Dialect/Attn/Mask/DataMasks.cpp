@@ -80,14 +80,9 @@ Interval DocumentMaskAttr::kvRange(int64_t b, int64_t, Interval q,
   return keys;
 }
 
-LogicalResult DocumentMaskAttr::verifyShape(const ShapeInfo &,
-                                            EmitErrorFn) const {
-  return success();
-}
 void DocumentMaskAttr::addRequirements(Requirements &req) const {
   (getFromOffsets() ? req.docOffsets : req.documents) = true;
 }
-bool DocumentMaskAttr::dependsOnHead() const { return false; }
 void DocumentMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << (getFromOffsets() ? "document(offsets)" : "document");
 }

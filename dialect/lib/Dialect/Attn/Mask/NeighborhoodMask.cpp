@@ -214,8 +214,6 @@ LogicalResult NeighborhoodMaskAttr::verifyShape(const ShapeInfo &shape,
                        << " tokens does not match key length " << shape.kvLen;
   return success();
 }
-void NeighborhoodMaskAttr::addRequirements(Requirements &) const {}
-bool NeighborhoodMaskAttr::dependsOnHead() const { return false; }
 
 void NeighborhoodMaskAttr::printExpr(llvm::raw_ostream &os) const {
   auto list = [&](const char *name, auto values) {

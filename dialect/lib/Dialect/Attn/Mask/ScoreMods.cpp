@@ -45,12 +45,6 @@ double AlibiScoreAttr::apply(double s, const Point &p,
       std::abs(static_cast<double>(p.q + ctx.kvLen - ctx.qLen - p.k));
   return s - slope(p.h, ctx.qHeads) * distance;
 }
-LogicalResult AlibiScoreAttr::verifyShape(const ShapeInfo &,
-                                          EmitErrorFn) const {
-  return success();
-}
-bool AlibiScoreAttr::needsBiasOperand() const { return false; }
-bool AlibiScoreAttr::needsScoreModRegion() const { return false; }
 void AlibiScoreAttr::printTerm(llvm::raw_ostream &os) const {
   os << "alibi";
   double maxBias = getMaxBias().convertToDouble();
@@ -77,12 +71,6 @@ double SoftcapScoreAttr::apply(double s, const Point &,
   double cap = getCap().convertToDouble();
   return cap * std::tanh(s / cap);
 }
-LogicalResult SoftcapScoreAttr::verifyShape(const ShapeInfo &,
-                                            EmitErrorFn) const {
-  return success();
-}
-bool SoftcapScoreAttr::needsBiasOperand() const { return false; }
-bool SoftcapScoreAttr::needsScoreModRegion() const { return false; }
 void SoftcapScoreAttr::printTerm(llvm::raw_ostream &os) const {
   os << "softcap(";
   printExactFloat(os, getCap().convertToDouble());
@@ -97,11 +85,7 @@ double BiasScoreAttr::apply(double s, const Point &p,
                             const ScoreContext &ctx) const {
   return s + ctx.bias(p.b, p.h, p.q, p.k);
 }
-LogicalResult BiasScoreAttr::verifyShape(const ShapeInfo &, EmitErrorFn) const {
-  return success();
-}
 bool BiasScoreAttr::needsBiasOperand() const { return true; }
-bool BiasScoreAttr::needsScoreModRegion() const { return false; }
 void BiasScoreAttr::printTerm(llvm::raw_ostream &os) const { os << "bias"; }
 
 //===----------------------------------------------------------------------===//
@@ -112,11 +96,6 @@ double RegionScoreAttr::apply(double s, const Point &p,
                               const ScoreContext &ctx) const {
   return ctx.scoreMod(s, p.b, p.h, p.q, p.k);
 }
-LogicalResult RegionScoreAttr::verifyShape(const ShapeInfo &,
-                                           EmitErrorFn) const {
-  return success();
-}
-bool RegionScoreAttr::needsBiasOperand() const { return false; }
 bool RegionScoreAttr::needsScoreModRegion() const { return true; }
 void RegionScoreAttr::printTerm(llvm::raw_ostream &os) const {
   os << "score_mod";

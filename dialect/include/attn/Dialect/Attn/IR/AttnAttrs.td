@@ -65,7 +65,7 @@ def Attn_PrefixMask : Attn_MaskKind<"PrefixMask"> {
   let parameters = (ins "int64_t":$length);
 }
 
-def Attn_DocumentMask : Attn_MaskKind<"DocumentMask"> {
+def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements"]> {
   let summary = "`document` / `document(offsets)`: same document only";
   let description = [{
     Packed sequences: q sees k only when both lie in the same document. The
@@ -92,7 +92,7 @@ def Attn_DilatedMask : Attn_MaskKind<"DilatedMask"> {
   let parameters = (ins "int64_t":$width, "int64_t":$dilation);
 }
 
-def Attn_GlobalMask : Attn_MaskKind<"GlobalMask"> {
+def Attn_GlobalMask : Attn_MaskKind<"GlobalMask", ["verifyShape"]> {
   let summary = "`global(t0, t1, ...)`: global tokens see and are seen by all";
   let description = [{
     Longformer's global attention: visible when q or k is one of the listed
@@ -101,7 +101,7 @@ def Attn_GlobalMask : Attn_MaskKind<"GlobalMask"> {
   let parameters = (ins ArrayRefParameter<"int64_t">:$tokens);
 }
 
-def Attn_StridedMask : Attn_MaskKind<"StridedMask"> {
+def Attn_StridedMask : Attn_MaskKind<"StridedMask", ["dependsOnHead"]> {
   let summary = "`strided(s, v[, local])`: S2-Attention per-head shards";
   let description = [{
     Head h sees the keys with (k + h * s + 1) mod v == 0, plus a local window
@@ -111,7 +111,7 @@ def Attn_StridedMask : Attn_MaskKind<"StridedMask"> {
   let parameters = (ins "int64_t":$shift, "int64_t":$period, "int64_t":$local);
 }
 
-def Attn_NeighborhoodMask : Attn_MaskKind<"NeighborhoodMask"> {
+def Attn_NeighborhoodMask : Attn_MaskKind<"NeighborhoodMask", ["verifyShape"]> {
   let summary = "`neighborhood(extents = [..], kernel = [..], ...)`: N-D neighborhoods";
   let description = [{
     NATTEN / GNA neighborhood attention over a row-major N-D token grid (1-D
@@ -134,7 +134,7 @@ def Attn_NeighborhoodMask : Attn_MaskKind<"NeighborhoodMask"> {
   }];
 }
 
-def Attn_BlocksMask : Attn_MaskKind<"BlocksMask"> {
+def Attn_BlocksMask : Attn_MaskKind<"BlocksMask", ["verifyShape", "addRequirements", "dependsOnHead"]> {
   let summary = "`blocks(bq, bk, runtime | [[...]])`: block-sparse";
   let description = [{
     A block of bq queries by bk keys is kept or dropped whole. The layout is
@@ -152,7 +152,7 @@ def Attn_BlocksMask : Attn_MaskKind<"BlocksMask"> {
   }];
 }
 
-def Attn_HeadsMask : Attn_MaskKind<"HeadsMask"> {
+def Attn_HeadsMask : Attn_MaskKind<"HeadsMask", ["verifyShape", "addRequirements", "dependsOnHead"]> {
   let summary = "`heads([h..] : EXPR, ..., * : EXPR)`: per-head masks";
   let description = [{
     Heterogeneous heads (DuoAttention, MoA): each listed group of query heads
@@ -169,26 +169,26 @@ def Attn_HeadsMask : Attn_MaskKind<"HeadsMask"> {
   }];
 }
 
-def Attn_AndMask : Attn_MaskKind<"AndMask", ["getPrecedence"]> {
+def Attn_AndMask : Attn_MaskKind<"AndMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence"]> {
   let summary = "`a & b`: visible in both";
   let description = [{ Conservative composition of the operands' classes. }];
   let parameters = (ins ArrayRefParameter<"::attn::MaskExprAttrInterface">:$operands);
 }
 
-def Attn_OrMask : Attn_MaskKind<"OrMask", ["getPrecedence"]> {
+def Attn_OrMask : Attn_MaskKind<"OrMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence"]> {
   let summary = "`a | b`: visible in either";
   let description = [{ Conservative composition of the operands' classes. }];
   let parameters = (ins ArrayRefParameter<"::attn::MaskExprAttrInterface">:$operands);
 }
 
-def Attn_NotMask : Attn_MaskKind<"NotMask"> {
+def Attn_NotMask : Attn_MaskKind<"NotMask", ["verifyShape", "addRequirements", "dependsOnHead"]> {
   let summary = "`!a`: visible where a hides";
   let description = [{ Exact: full and empty swap, partial stays partial. }];
   let parameters = (ins "::attn::MaskExprAttrInterface":$operand);
   let genVerifyDecl = 0;
 }
 
-def Attn_MaskModMask : Attn_MaskKind<"MaskModMask"> {
+def Attn_MaskModMask : Attn_MaskKind<"MaskModMask", ["addRequirements", "dependsOnHead"]> {
   let summary = "`mask_mod`: the op's mask_mod region";
   let description = [{
     Any predicate: the op's `mask_mod` region maps (b, h, q, k : index) to
@@ -226,10 +226,10 @@ def Attn_MaskAttr : Attn_Attr<"Mask", "mask"> {
 // Score modifiers
 //===----------------------------------------------------------------------===//
 
-class Attn_ScoreTerm<string name>
+class Attn_ScoreTerm<string name, list<string> overrides = []>
     : AttrDef<Attn_Dialect, name,
               [DeclareAttrInterfaceMethods<Attn_ScoreModInterface,
-                 ["verifyShape", "needsBiasOperand", "needsScoreModRegion"]>]> {
+                                           overrides>]> {
   // Terms are written only inside #attn.score<...>.
   let attrName = "attn.score." # name;
 }
@@ -255,7 +255,7 @@ def Attn_SoftcapScore : Attn_ScoreTerm<"SoftcapScore"> {
   let genVerifyDecl = 1;
 }
 
-def Attn_BiasScore : Attn_ScoreTerm<"BiasScore"> {
+def Attn_BiasScore : Attn_ScoreTerm<"BiasScore", ["needsBiasOperand"]> {
   let summary = "`bias`: s + bias[b, h, q, k] from the bias operand";
   let description = [{
     The `bias(%t : tensor<B|1 x H|1 x Sq x Sk>)` operand, broadcast over
@@ -263,7 +263,7 @@ def Attn_BiasScore : Attn_ScoreTerm<"BiasScore"> {
   }];
 }
 
-def Attn_RegionScore : Attn_ScoreTerm<"RegionScore"> {
+def Attn_RegionScore : Attn_ScoreTerm<"RegionScore", ["needsScoreModRegion"]> {
   let summary = "`score_mod`: the op's score_mod region";
   let description = [{
     The region maps (s : f32, b, h, q, k : index) to the new score (f32).
