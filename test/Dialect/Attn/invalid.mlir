@@ -1330,7 +1330,7 @@ func.func @mask_mod_yields_nothing(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8
 
 func.func @yield_outside_attention() {
   %t = arith.constant true
-  // expected-error@+1 {{'attn.yield' op expects parent op 'attn.attention'}}
+  // expected-error@+1 {{'attn.yield' op expects parent op to be one of 'attn.attention, attn.score_map'}}
   attn.yield %t : i1
 }
 

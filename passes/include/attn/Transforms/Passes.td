@@ -57,4 +57,99 @@ def AttnTileReport : Pass<"attn-tile-report"> {
   let dependentDialects = ["::attn::AttnDialect"];
 }
 
+def AttnDecomposeAttention : Pass<"attn-decompose-attention"> {
+  let summary = "Rewrite attn.attention into the 3-pass Einsum cascade";
+  let description = [{
+    FuseMax's 3-pass cascade on whole tensors, with Q viewed as
+    [B, Hkv, G, Sq, D] so that grouped heads share K and V:
+
+    ```mlir
+    // Before
+    %o = attn.attention %q, %k, %v {mask = #attn.mask<causal>}
+        : tensor<1x8x64x32xf32>, tensor<1x2x64x32xf32>, tensor<1x2x64x32xf32>
+        -> tensor<1x8x64x32xf32>
+    // After
+    %q5 = tensor.expand_shape %q [[0], [1, 2], [3], [4]] ...
+    %qk = attn.einsum mul "bhgpe,bhme->bhgpm" reduce add (%q5, %k) ...
+    %s = attn.score_map %qk at [%c0, %c0] lengths [%sq, %sk]
+        {mask = #attn.mask<causal>, scale = 0.176776695 : f32} ...
+    %gm = attn.einsum copy "bhgpm->bhgp" reduce max (%s) ...
+    %sn = attn.einsum exp_sub "bhgpm,bhgp->bhgpm" (%s, %gm) ...
+    %sd = attn.einsum copy "bhgpm->bhgp" reduce add (%sn) ...
+    %a = attn.einsum safe_div "bhgpm,bhgp->bhgpm" (%sn, %sd) ...
+    %av = attn.einsum mul "bhgpm,bhmf->bhgpf" reduce add (%a, %v) ...
+    %o = tensor.collapse_shape %av [[0], [1, 2], [3], [4]] ...
+    ```
+    With `return_lse`, LSE = GM + log(SD).
+  }];
+  let statistics = [
+    Statistic<"numDecomposed", "decomposed", "attn.attention ops decomposed">
+  ];
+  let dependentDialects = ["::attn::AttnDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def AttnFuseOnlineSoftmax : Pass<"attn-fuse-online-softmax"> {
+  let summary = "Fuse the 3-pass cascade into the 1-pass online softmax";
+  let description = [{
+    Replaces the cascade GM = max S, SN = exp(S - GM), SD = sum SN,
+    AV = (SN / SD) V by one loop over KV tiles with a running max RM, a
+    running denominator RD and a running numerator RN:
+
+    ```mlir
+    %r:3 = scf.for %k0 = %c0 to %sk step %c64 iter_args(%rm = %ninf, %rd = %zero, %rn = %zero2) {
+      %kt = tensor.extract_slice %k ...   %vt = tensor.extract_slice %v ...
+      %qk = attn.einsum mul "bhgpe,bhme->bhgpm" reduce add (%q5, %kt)
+      %s = attn.score_map %qk at [%c0, %k0] lengths [%sq, %sk] ...
+      // newMax = max(oldMax, rowMax(S))
+      // P = exp(S - newMax); c = exp(oldMax - newMax)
+      // RD' = RD * c + rowSum(P); RN' = RN * c + P V
+      scf.yield %newMax, %rd2, %rn2
+    } {attn.kv_loop}
+    %av = attn.einsum safe_div "bhgpf,bhgp->bhgpf" (%r#2, %r#1)
+    ```
+    The normalisation happens once, after the loop; the LSE reads RM and RD.
+    Cascades of another shape are left unchanged.
+  }];
+  let options = [
+    Option<"kvTile", "kv-tile", "int64_t", /*default=*/"0",
+           "Keys per tile (0: the attn.schedule attribute, else 64)">
+  ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Cascades fused">
+  ];
+  let dependentDialects = ["::attn::AttnDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def AttnTileQueries : Pass<"attn-tile-queries"> {
+  let summary = "Tile the online-softmax cascade over query tiles";
+  let description = [{
+    Wraps each KV loop (`attn.kv_loop`) in a loop over Q tiles of `q-tile`
+    queries (`attn.q_loop`). Each Q tile slices Q, runs its own KV loop with
+    the tile's query offset, and inserts its rows of the running max,
+    denominator and numerator into the full results:
+
+    ```mlir
+    %r:3 = scf.for %q0 = %c0 to %sq step %c64 iter_args(%m = %e0, %d = %e1, %n = %e2) {
+      %qt = tensor.extract_slice %q5[0, 0, 0, %q0, 0] ...
+      %t:3 = scf.for %k0 ... {attn.kv_loop}   // score_map at [%q0, %k0]
+      ... tensor.insert_slice %t#0 into %m[0, 0, 0, %q0] ...
+    } {attn.q_loop}
+    ```
+  }];
+  let options = [
+    Option<"qTile", "q-tile", "int64_t", /*default=*/"0",
+           "Queries per tile (0: the attn.schedule attribute, else 64)">
+  ];
+  let statistics = [
+    Statistic<"numTiled", "tiled", "KV loops tiled over queries">
+  ];
+  let dependentDialects = ["::attn::AttnDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // ATTN_TRANSFORMS_PASSES_TD

@@ -34,6 +34,65 @@ static int64_t toMaskExtent(int64_t d) {
 }
 
 //===----------------------------------------------------------------------===//
+// Operands and regions of masks and score modifiers
+//===----------------------------------------------------------------------===//
+
+/// Checks that an op carries exactly the operands and regions its mask and
+/// score modifiers use (shared by attn.attention and attn.score_map), and
+/// returns what the mask needs.
+template <typename OpTy>
+static LogicalResult verifyExtras(OpTy op, mask::Requirements &req) {
+  MaskExprAttrInterface maskExpr = op.getMaskExpr();
+  maskExpr.addRequirements(req);
+  bool needSegments = req.documents || req.docOffsets;
+  if (req.documents && req.docOffsets)
+    return op.emitOpError() << "mask uses document ids and document offsets; "
+                               "the segments operands can hold only one";
+  if (static_cast<bool>(op.getQSegments()) !=
+      static_cast<bool>(op.getKvSegments()))
+    return op.emitOpError() << "segments needs both query and key operands";
+  if (needSegments && !op.getQSegments())
+    return op.emitOpError() << "mask kind 'document' needs the segments("
+                               "%q_ids, %kv_ids) operands";
+  if (!needSegments && op.getQSegments())
+    return op.emitOpError() << "segments operands given but the mask has no "
+                               "'document' kind";
+  if (req.blockSizeConflict)
+    return op.emitOpError() << "runtime 'blocks' kinds read one block_mask "
+                               "operand and must share one block size";
+  if (req.blockMask && !op.getBlockMask())
+    return op.emitOpError() << "mask kind 'blocks(.., runtime)' needs the "
+                               "block_mask(%m) operand";
+  if (!req.blockMask && op.getBlockMask())
+    return op.emitOpError() << "block_mask operand given but the mask has no "
+                               "runtime 'blocks' kind";
+  if (req.maskModRegion && op.getMaskMod().empty())
+    return op.emitOpError() << "mask kind 'mask_mod' needs a mask_mod region";
+  if (!req.maskModRegion && !op.getMaskMod().empty())
+    return op.emitOpError() << "mask_mod region given but the mask does not "
+                               "use 'mask_mod'";
+  bool needBias = false, needScoreMod = false;
+  if (auto score = op.getScoreAttr())
+    for (ScoreModAttrInterface term : score.getTerms()) {
+      needBias |= term.needsBiasOperand();
+      needScoreMod |= term.needsScoreModRegion();
+    }
+  if (needBias && !op.getBias())
+    return op.emitOpError()
+           << "score modifier 'bias' needs the bias(%b) operand";
+  if (!needBias && op.getBias())
+    return op.emitOpError() << "bias operand given but the score modifiers "
+                               "have no 'bias'";
+  if (needScoreMod && op.getScoreMod().empty())
+    return op.emitOpError()
+           << "score modifier 'score_mod' needs a score_mod region";
+  if (!needScoreMod && !op.getScoreMod().empty())
+    return op.emitOpError() << "score_mod region given but the score "
+                               "modifiers do not use 'score_mod'";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
@@ -146,21 +205,11 @@ LogicalResult AttentionOp::verify() {
 
   // What the mask needs, and nothing it does not.
   mask::Requirements req;
+  if (failed(verifyExtras(*this, req)))
+    return failure();
   MaskExprAttrInterface maskExpr = getMaskExpr();
-  maskExpr.addRequirements(req);
   mask::ShapeInfo shape = getShapeInfo();
   bool needSegments = req.documents || req.docOffsets;
-  if (req.documents && req.docOffsets)
-    return emitOpError() << "mask uses document ids and document offsets; "
-                            "the segments operands can hold only one";
-  if (static_cast<bool>(getQSegments()) != static_cast<bool>(getKvSegments()))
-    return emitOpError() << "segments needs both query and key operands";
-  if (needSegments && !getQSegments())
-    return emitOpError() << "mask kind 'document' needs the segments(%q_ids, "
-                            "%kv_ids) operands";
-  if (!needSegments && getQSegments())
-    return emitOpError() << "segments operands given but the mask has no "
-                            "'document' kind";
   if (needSegments) {
     for (auto [name, value, len] :
          {std::tuple{"query", getQSegments(), shape.qLen},
@@ -180,15 +229,6 @@ LogicalResult AttentionOp::verify() {
                << name << " document offsets need at least 2 entries";
     }
   }
-  if (req.blockSizeConflict)
-    return emitOpError() << "runtime 'blocks' kinds read one block_mask "
-                            "operand and must share one block size";
-  if (req.blockMask && !getBlockMask())
-    return emitOpError() << "mask kind 'blocks(.., runtime)' needs the "
-                            "block_mask(%m) operand";
-  if (!req.blockMask && getBlockMask())
-    return emitOpError() << "block_mask operand given but the mask has no "
-                            "runtime 'blocks' kind";
   if (Value bm = getBlockMask()) {
     auto t = cast<RankedTensorType>(bm.getType());
     auto ceilDiv = [](int64_t a, int64_t b) {
@@ -207,29 +247,12 @@ LogicalResult AttentionOp::verify() {
                            << "] for blocks of " << req.blockQ << "x"
                            << req.blockK << ", found " << t;
   }
-  if (req.maskModRegion && getMaskMod().empty())
-    return emitOpError() << "mask kind 'mask_mod' needs a mask_mod region";
-  if (!req.maskModRegion && !getMaskMod().empty())
-    return emitOpError() << "mask_mod region given but the mask does not use "
-                            "'mask_mod'";
   if (failed(maskExpr.verifyShape(shape, [&] { return emitOpError(); })))
     return failure();
-
-  // Score modifiers.
-  bool needBias = false, needScoreMod = false;
-  if (auto score = getScoreAttr()) {
-    for (ScoreModAttrInterface term : score.getTerms()) {
-      needBias |= term.needsBiasOperand();
-      needScoreMod |= term.needsScoreModRegion();
+  if (auto score = getScoreAttr())
+    for (ScoreModAttrInterface term : score.getTerms())
       if (failed(term.verifyShape(shape, [&] { return emitOpError(); })))
         return failure();
-    }
-  }
-  if (needBias && !getBias())
-    return emitOpError() << "score modifier 'bias' needs the bias(%b) operand";
-  if (!needBias && getBias())
-    return emitOpError() << "bias operand given but the score modifiers have "
-                            "no 'bias'";
   if (Value bias = getBias()) {
     auto t = cast<RankedTensorType>(bias.getType());
     // [B or 1, Hq or 1, Sq, Sk], always in bhsd order.
@@ -245,12 +268,6 @@ LogicalResult AttentionOp::verify() {
                            << dimString(want[2]) << ", " << dimString(want[3])
                            << "], found " << t;
   }
-  if (needScoreMod && getScoreMod().empty())
-    return emitOpError()
-           << "score modifier 'score_mod' needs a score_mod region";
-  if (!needScoreMod && !getScoreMod().empty())
-    return emitOpError() << "score_mod region given but the score modifiers "
-                            "do not use 'score_mod'";
   return success();
 }
 
@@ -275,21 +292,89 @@ static LogicalResult verifyModRegion(Operation *op, Region &region,
   return success();
 }
 
-LogicalResult AttentionOp::verifyRegions() {
-  Builder b(getContext());
+/// Checks the signatures of the mask_mod and score_mod regions.
+static LogicalResult verifyModRegions(Operation *op, Region &maskMod,
+                                      Region &scoreMod) {
+  Builder b(op->getContext());
   Type index = b.getIndexType();
   SmallVector<Type> idx(4, index);
-  if (failed(verifyModRegion(*this, getMaskMod(), "mask_mod", idx,
-                             b.getI1Type(), "(b, h, q, k : index)")))
+  if (failed(verifyModRegion(op, maskMod, "mask_mod", idx, b.getI1Type(),
+                             "(b, h, q, k : index)")))
     return failure();
   SmallVector<Type> scoreArgs{b.getF32Type(), index, index, index, index};
-  return verifyModRegion(*this, getScoreMod(), "score_mod", scoreArgs,
-                         b.getF32Type(), "(s : f32, b, h, q, k : index)");
+  return verifyModRegion(op, scoreMod, "score_mod", scoreArgs, b.getF32Type(),
+                         "(s : f32, b, h, q, k : index)");
 }
+
+template <typename OpTy>
+static LogicalResult verifyModRegions(OpTy op) {
+  return verifyModRegions(op, op.getMaskMod(), op.getScoreMod());
+}
+
+LogicalResult AttentionOp::verifyRegions() { return verifyModRegions(*this); }
+
+//===----------------------------------------------------------------------===//
+// ScoreMapOp
+//===----------------------------------------------------------------------===//
+
+MaskExprAttrInterface ScoreMapOp::getMaskExpr() {
+  if (auto m = getMaskAttr())
+    return m.getExpr();
+  return AllMaskAttr::get(getContext());
+}
+
+LogicalResult ScoreMapOp::verify() {
+  if (getScores().getType().getRank() != 5)
+    return emitOpError() << "scores must be [B, Hkv, G, Tq, Tk], found "
+                         << getScores().getType();
+  double s = getScaleAttr().getValueAsDouble();
+  if (!(s > 0.0) || !std::isfinite(s))
+    return emitOpError() << "scale must be finite and > 0, found " << s;
+  mask::Requirements req;
+  return verifyExtras(*this, req);
+}
+
+LogicalResult ScoreMapOp::verifyRegions() { return verifyModRegions(*this); }
 
 //===----------------------------------------------------------------------===//
 // EinsumOp
 //===----------------------------------------------------------------------===//
+
+RankedTensorType EinsumOp::inferResultType(StringRef equation,
+                                           TypeRange inputs,
+                                           Type elementType) {
+  auto [lhs, out] = equation.split("->");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/true);
+  SmallVector<int64_t> shape;
+  for (char c : out) {
+    int64_t size = ShapedType::kDynamic;
+    for (auto [term, type] : llvm::zip(terms, inputs)) {
+      size_t pos = term.find(c);
+      auto ranked = dyn_cast<RankedTensorType>(type);
+      if (pos == StringRef::npos || !ranked || pos >= ranked.getShape().size())
+        continue;
+      if (!ranked.isDynamicDim(pos)) {
+        size = ranked.getDimSize(pos);
+        break;
+      }
+    }
+    shape.push_back(size);
+  }
+  return RankedTensorType::get(shape, elementType);
+}
+
+void EinsumOp::build(OpBuilder &builder, OperationState &state,
+                     EinsumCompute compute, StringRef equation,
+                     ValueRange inputs, Type elementType,
+                     std::optional<EinsumReduce> reduce) {
+  RankedTensorType type =
+      inferResultType(equation, inputs.getTypes(), elementType);
+  build(builder, state, type, compute, equation,
+        reduce ? EinsumReduceAttr::get(builder.getContext(), *reduce)
+               : EinsumReduceAttr(),
+        inputs);
+}
 
 unsigned EinsumOp::getArity(EinsumCompute c) {
   switch (c) {

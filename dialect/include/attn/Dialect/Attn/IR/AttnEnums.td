@@ -50,7 +50,8 @@ def Attn_EinsumCompute : I32EnumAttr<"EinsumCompute",
     I32EnumAttrCase<"sub", 6>,
     I32EnumAttrCase<"div", 7>,
     I32EnumAttrCase<"max", 8>,
-    I32EnumAttrCase<"exp_sub", 9>
+    I32EnumAttrCase<"exp_sub", 9>,
+    I32EnumAttrCase<"safe_div", 10>
   ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::attn";
@@ -58,8 +59,11 @@ def Attn_EinsumCompute : I32EnumAttr<"EinsumCompute",
 def Attn_EinsumComputeAttr : EnumAttr<Attn_Dialect, Attn_EinsumCompute, "compute"> {
   let summary = "Map operator of an extended Einsum";
   let description = [{
-    Unary: `copy`, `neg`, `exp`, `log`. Binary: `mul`, `add`, `sub`, `div`,
-    `max`, and `exp_sub` (`exp(a - b)`, FuseMax's numerator map).
+    Unary: `copy` (also converts between float types), `neg`, `exp`, `log`.
+    Binary: `mul`, `add`, `sub`, `div`, `max`, `exp_sub` (`exp(a - b)`,
+    FuseMax's numerator map; 0 when b = -inf, so a row whose keys are all
+    masked gives 0 rather than NaN) and `safe_div` (`a / b`, 0 when b = 0:
+    the normalisation of such a row).
   }];
   let assemblyFormat = "`` $value";
 }

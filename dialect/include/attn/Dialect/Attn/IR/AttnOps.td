@@ -112,14 +112,84 @@ def Attn_EinsumOp : Attn_Op<"einsum", [Pure]> {
     functional-type($inputs, results)
   }];
   let hasVerifier = 1;
+  let builders = [
+    // Infers the result shape from the equation; `elementType` is the
+    // result's element type.
+    OpBuilder<(ins "::attn::EinsumCompute":$compute,
+                   "::llvm::StringRef":$equation, "::mlir::ValueRange":$inputs,
+                   "::mlir::Type":$elementType,
+                   CArg<"std::optional<::attn::EinsumReduce>",
+                        "std::nullopt">:$reduce)>
+  ];
   let extraClassDeclaration = [{
     /// Number of inputs `compute` takes.
     static unsigned getArity(::attn::EinsumCompute c);
+    /// The result type an equation gives for these inputs (dynamic where the
+    /// inputs' extent is).
+    static ::mlir::RankedTensorType
+    inferResultType(::llvm::StringRef equation, ::mlir::TypeRange inputs,
+                    ::mlir::Type elementType);
+  }];
+}
+
+def Attn_ScoreMapOp : Attn_Op<"score_map", [
+    Pure, AttrSizedOperandSegments, IsolatedFromAbove,
+    AllTypesMatch<["scores", "result"]>]> {
+  let summary = "Scale, score modifiers and mask applied to a tile of scores";
+  let description = [{
+    The map step of the cascade that the mask and score modifiers define.
+    `scores` holds raw scores q.k in f32 as [B, Hkv, G, Tq, Tk], where query
+    head h = hkv * G + g; the tile's first query and key are `q_offset` and
+    `kv_offset` and the problem's lengths `q_len` and `kv_len`. Each element
+    becomes the modified `scale * s` where the mask shows the key, and -inf
+    where it hides it or the key lies beyond `kv_len`. Operands and regions
+    are those of the attn.attention it comes from.
+
+    ```mlir
+    %s = attn.score_map %qk at [%q0, %k0] lengths [%sq, %sk]
+        {mask = #attn.mask<causal>, scale = 0.125 : f32}
+        : tensor<1x8x4x64x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    RankedTensorOf<[F32]>:$scores,
+    Index:$q_offset, Index:$kv_offset, Index:$q_len, Index:$kv_len,
+    Optional<Attn_IdTensor>:$q_segments,
+    Optional<Attn_IdTensor>:$kv_segments,
+    Optional<Attn_BlockMaskTensor>:$block_mask,
+    Optional<Attn_FloatTensor>:$bias,
+    F32Attr:$scale,
+    OptionalAttr<Attn_MaskAttr>:$mask,
+    OptionalAttr<Attn_ScoreAttr>:$score
+  );
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let regions = (region AnyRegion:$mask_mod, AnyRegion:$score_mod);
+  let assemblyFormat = [{
+    $scores `at` ` ` `[` $q_offset `,` $kv_offset `]`
+    `lengths` ` ` `[` $q_len `,` $kv_len `]`
+    (`segments` `(` $q_segments^ `,` $kv_segments `:` type($q_segments) `,`
+        type($kv_segments) `)`)?
+    (`block_mask` `(` $block_mask^ `:` type($block_mask) `)`)?
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    attr-dict `:` type($scores)
+    (`mask_mod` $mask_mod^)?
+    (`score_mod` $score_mod^)?
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The mask expression; `all` when there is none.
+    ::attn::MaskExprAttrInterface getMaskExpr();
+    /// Number of query heads per KV head (the G of [B, Hkv, G, Tq, Tk]).
+    int64_t getGroups() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getScores().getType())
+          .getDimSize(2);
+    }
   }];
 }
 
 def Attn_YieldOp : Attn_Op<"yield", [
-    Pure, Terminator, ReturnLike, HasParent<"AttentionOp">]> {
+    Pure, Terminator, ReturnLike, ParentOneOf<["AttentionOp", "ScoreMapOp"]>]> {
   let summary = "Yields the value of a mask_mod or score_mod region";
   let description = [{
     ```mlir

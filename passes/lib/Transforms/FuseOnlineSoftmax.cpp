@@ -1,0 +1,143 @@
+//===- FuseOnlineSoftmax.cpp - 3-pass cascade to 1-pass over KV tiles -----===//
+//
+// Finds the 3-pass cascade QK -> S -> GM, SN -> SD, A -> AV that
+// attn-decompose-attention produces and replaces it with one loop over KV
+// tiles carrying the running max, denominator and numerator (one rescale per
+// tile), followed by one normalisation AV = numerator / denominator. Users of
+// GM and SD (the LSE) read the final running max and denominator. Cascades of
+// another shape are left alone.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Transforms/Cascade.h"
+#include "attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace attn {
+#define GEN_PASS_DEF_ATTNFUSEONLINESOFTMAX
+#include "attn/Transforms/Passes.h.inc"
+} // namespace attn
+
+using namespace mlir;
+using namespace attn;
+
+namespace {
+
+/// The single einsum user of `v` with this compute, equation and reduce.
+static EinsumOp findUser(Value v, EinsumCompute c, StringRef equation,
+                         std::optional<EinsumReduce> reduce) {
+  for (Operation *user : v.getUsers()) {
+    auto e = dyn_cast<EinsumOp>(user);
+    if (e && e.getCompute() == c && e.getEquation() == equation &&
+        e.getReduce() == reduce)
+      return e;
+  }
+  return {};
+}
+
+/// Reads {q_tile, kv_tile} from an attn.schedule attribute, 0 when absent.
+static int64_t scheduledTile(Operation *op, StringRef name) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kScheduleAttr);
+  if (!dict)
+    return 0;
+  auto value = dict.getAs<IntegerAttr>(name);
+  return value ? value.getInt() : 0;
+}
+
+struct FuseOnlineSoftmaxPass
+    : public attn::impl::AttnFuseOnlineSoftmaxBase<FuseOnlineSoftmaxPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<ScoreMapOp> maps;
+    getOperation()->walk([&](ScoreMapOp op) {
+      if (!op->getParentOfType<scf::ForOp>())
+        maps.push_back(op);
+    });
+    for (ScoreMapOp map : maps)
+      if (succeeded(fuse(map)))
+        ++numFused;
+  }
+
+  LogicalResult fuse(ScoreMapOp map) {
+    // QK = Q K^T feeding the map.
+    auto qk = map.getScores().getDefiningOp<EinsumOp>();
+    if (!qk || qk.getCompute() != EinsumCompute::mul ||
+        qk.getReduce() != EinsumReduce::add || qk.getInputs().size() != 2)
+      return failure();
+    StringRef eq = qk.getEquation();
+    CascadeAxes axes;
+    if (eq == "bhgpe,bhme->bhgpm")
+      axes = getCascadeAxes(Layout::bhsd);
+    else if (eq == "bphge,bmhe->bhgpm")
+      axes = getCascadeAxes(Layout::bshd);
+    else
+      return failure();
+    Value s = map.getResult();
+    EinsumOp gm = findUser(s, EinsumCompute::copy, "bhgpm->bhgp",
+                           EinsumReduce::max);
+    EinsumOp sn = findUser(s, EinsumCompute::exp_sub, "bhgpm,bhgp->bhgpm",
+                           std::nullopt);
+    if (!gm || !sn || sn.getInputs()[1] != gm.getResult() ||
+        !llvm::all_of(s.getUsers(),
+                      [&](Operation *u) { return u == gm || u == sn; }))
+      return failure();
+    EinsumOp sd = findUser(sn, EinsumCompute::copy, "bhgpm->bhgp",
+                           EinsumReduce::add);
+    EinsumOp a = findUser(sn, EinsumCompute::safe_div, "bhgpm,bhgp->bhgpm",
+                          std::nullopt);
+    if (!sd || !a || a.getInputs()[1] != sd.getResult() ||
+        !llvm::all_of(sn->getUsers(),
+                      [&](Operation *u) { return u == sd || u == a; }))
+      return failure();
+    EinsumOp av = findUser(a, EinsumCompute::mul, "bhgpm," + axes.v + "->bhgpf",
+                           EinsumReduce::add);
+    if (!av || !a->hasOneUse())
+      return failure();
+    // V, possibly converted to f32 first.
+    Value value = av.getInputs()[1];
+    EinsumOp vCast;
+    if (auto cast = value.getDefiningOp<EinsumOp>();
+        cast && cast.getCompute() == EinsumCompute::copy &&
+        cast.getEquation() == axes.v + "->" + axes.v) {
+      vCast = cast;
+      value = cast.getInputs()[0];
+    }
+
+    int64_t tile = kvTile > 0 ? kvTile : scheduledTile(map, "kv_tile");
+    if (tile <= 0)
+      tile = 64;
+
+    OpBuilder b(map);
+    b.setInsertionPointAfter(map);
+    Location loc = map.getLoc();
+    OnlineSoftmax fused =
+        buildOnlineSoftmax(b, loc, axes, qk.getInputs()[0], qk.getInputs()[1],
+                           value, map, map.getQOffset(), tile);
+    // AV = numerator / denominator, once.
+    Value out = einsum(b, loc, EinsumCompute::safe_div, "bhgpf,bhgp->bhgpf",
+                       {fused.numerator, fused.denominator}, b.getF32Type());
+    av.getResult().replaceAllUsesWith(out);
+    gm.getResult().replaceUsesWithIf(fused.max, [&](OpOperand &use) {
+      return use.getOwner() != sn;
+    });
+    sd.getResult().replaceUsesWithIf(fused.denominator, [&](OpOperand &use) {
+      return use.getOwner() != a;
+    });
+    for (Operation *op : {av.getOperation(), a.getOperation(),
+                          sd.getOperation(), sn.getOperation(),
+                          gm.getOperation()})
+      op->erase();
+    if (vCast && vCast->use_empty())
+      vCast->erase();
+    Operation *qkOp = qk;
+    map->erase();
+    if (qkOp->use_empty())
+      qkOp->erase();
+    return success();
+  }
+};
+
+} // namespace
