@@ -152,4 +152,44 @@ def AttnTileQueries : Pass<"attn-tile-queries"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def AttnIOSchedule : Pass<"attn-io-schedule"> {
+  let summary = "Choose tile sizes with an IO-aware cost model";
+  let description = [{
+    For each attn.attention, predicts for Q/KV tile sizes in {16..256} the
+    bytes moved between slow memory and a fast memory of `cache-bytes`
+    (Q and O once; K and V once per KV tile that each Q tile visits, counted
+    with the mask's KV ranges), the FLOPs of the visited tiles and a
+    roofline time plus a fixed cost per visited tile, keeps the fastest schedule whose working set fits, and
+    records it for the cascade passes:
+
+    ```mlir
+    %o = attn.attention ... {attn.schedule = {kv_tile = 64 : i64, q_tile = 32 : i64, split_kv = 1 : i64}, ...}
+    ```
+    With `print`, a remark gives the prediction beside the
+    Theta(Sq Sk d^2 / M) lower bound on the traffic of exact attention.
+    Split-KV is not chosen yet (always 1). Masks that depend on the head or
+    on run-time data are costed as dense.
+  }];
+  let options = [
+    Option<"cacheBytes", "cache-bytes", "int64_t", /*default=*/"1048576",
+           "Size of the fast memory the working set must fit">,
+    Option<"bandwidthGBs", "bandwidth-gbs", "double", /*default=*/"20.0",
+           "Slow-memory bandwidth, GB/s">,
+    Option<"peakGFlops", "peak-gflops", "double", /*default=*/"50.0",
+           "Peak arithmetic rate, GFLOP/s">,
+    Option<"tileOverheadNs", "tile-overhead-ns", "double", /*default=*/"500.0",
+           "Fixed cost of one KV tile step of one KV head, ns">,
+    Option<"seqQ", "seq-q", "int64_t", /*default=*/"0",
+           "Query length to assume when dynamic">,
+    Option<"seqKV", "seq-kv", "int64_t", /*default=*/"0",
+           "Key length to assume when dynamic">,
+    Option<"print", "print", "bool", /*default=*/"false",
+           "Emit the prediction as a remark">
+  ];
+  let statistics = [
+    Statistic<"numScheduled", "scheduled", "attn.attention ops scheduled">
+  ];
+  let dependentDialects = ["::attn::AttnDialect"];
+}
+
 #endif // ATTN_TRANSFORMS_PASSES_TD
