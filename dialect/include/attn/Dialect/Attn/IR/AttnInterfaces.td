@@ -87,6 +87,12 @@ def Attn_ScoreModInterface : AttrInterface<"ScoreModAttrInterface"> {
       "double", "apply",
       (ins "double":$s, "const ::attn::mask::Point &":$p,
            "const ::attn::mask::ScoreContext &":$ctx)>,
+    InterfaceMethod<[{
+      Emits the modified score for the f32 score `s` as an f32 value: the IR
+      counterpart of apply().
+    }], "::mlir::Value", "buildScore",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$s, "const ::attn::mask::ScoreIRArgs &":$args)>,
     InterfaceMethod<[{Checks parameters against the extents the op knows.}],
       "::llvm::LogicalResult", "verifyShape",
       (ins "const ::attn::mask::ShapeInfo &":$shape,

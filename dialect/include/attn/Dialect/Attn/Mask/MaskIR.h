@@ -36,6 +36,21 @@ struct IRArgs {
       maskMod;
 };
 
+/// What a score modifier's IR builder reads (values of type `index` unless
+/// stated).
+struct ScoreIRArgs {
+  mlir::Value b, h, q, k;
+  mlir::Value qLen, kvLen;
+  int64_t qHeads = 1;
+  /// The bias operand [B|1, Hq|1, Sq, Sk] (f16, bf16 or f32).
+  mlir::Value bias;
+  /// Emits the user's score_mod region (inlined) for an f32 score.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value s,
+                            mlir::Value b, mlir::Value h, mlir::Value q,
+                            mlir::Value k)>
+      scoreMod;
+};
+
 } // namespace attn::mask
 
 #endif // ATTN_DIALECT_ATTN_MASK_MASKIR_H
