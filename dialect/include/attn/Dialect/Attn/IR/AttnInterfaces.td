@@ -59,7 +59,7 @@ def Attn_MaskExprInterface : AttrInterface<"MaskExprAttrInterface"> {
     }], "std::pair<::mlir::Value, ::mlir::Value>", "buildKVRange",
       (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
            "const ::attn::mask::IRArgs &":$args), [{}], [{
-        return {builder.create<::mlir::arith::ConstantIndexOp>(loc, 0),
+        return {::mlir::arith::ConstantIndexOp::create(builder, loc, 0),
                 args.kvLen};
       }]>,
     InterfaceMethod<[{
@@ -69,7 +69,8 @@ def Attn_MaskExprInterface : AttrInterface<"MaskExprAttrInterface"> {
     }], "::mlir::Value", "buildTileIsFull",
       (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
            "const ::attn::mask::IRArgs &":$args), [{}], [{
-        return builder.create<::mlir::arith::ConstantIntOp>(loc, 0, 1);
+        return ::mlir::arith::ConstantIntOp::create(
+            builder, loc, builder.getI1Type(), 0);
       }]>,
     InterfaceMethod<[{Binding strength for printing: 1 or, 2 and, 3 others.}],
       "int", "getPrecedence", (ins), [{}], [{ return 3; }]>
