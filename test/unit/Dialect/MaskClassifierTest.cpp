@@ -84,9 +84,12 @@ protected:
       mctx.qLen = p.qLen;
       mctx.kvLen = p.kvLen;
       RuntimeData data;
-      data.makeDocuments(rng, p.batch, p.qLen, p.kvLen);
       Requirements req;
       m.addRequirements(req);
+      if (req.docOffsets)
+        data.makeOffsets(rng, p.batch, p.qLen, p.kvLen);
+      else
+        data.makeDocuments(rng, p.batch, p.qLen, p.kvLen);
       if (req.blockMask)
         data.makeBlocks(
             rng, p.batch, p.heads, (p.qLen + req.blockQ - 1) / req.blockQ,

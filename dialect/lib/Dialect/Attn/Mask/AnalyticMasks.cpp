@@ -2,19 +2,24 @@
 //
 // all, causal, window, sink, prefix, chunk, dilated, global and strided: the
 // kinds whose visible set is a closed-form function of (h, q, k). Their tile
-// classifiers are exact and O(1) (global: O(log tokens)).
+// classifiers are exact and O(1) (global: O(log tokens)). Each kind's IR
+// builders mirror its C++ methods: visible() always; the KV range exactly
+// for all of them; "tile is full" exactly for all but strided (default:
+// false).
 //
 //===----------------------------------------------------------------------===//
 
 #include "MaskUtils.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace attn;
 using namespace attn::mask;
 
 using EmitErrorFn = llvm::function_ref<InFlightDiagnostic()>;
+using arith::CmpIPredicate;
 
 static const char *alignmentSuffix(Alignment align) {
   return align == Alignment::bottom_right ? ", bottom_right" : "";
@@ -35,6 +40,14 @@ Interval AllMaskAttr::kvRange(int64_t, int64_t, Interval q,
   return q.empty() ? Interval{0, 0} : Interval{0, ctx.kvLen};
 }
 void AllMaskAttr::printExpr(llvm::raw_ostream &os) const { os << "all"; }
+Value AllMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                const IRArgs &) const {
+  return IREmitter(builder, loc).boolean(true);
+}
+Value AllMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                   const IRArgs &) const {
+  return IREmitter(builder, loc).boolean(true);
+}
 
 //===----------------------------------------------------------------------===//
 // causal
@@ -54,6 +67,25 @@ void CausalMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "causal";
   if (getAlignment() == Alignment::bottom_right)
     os << "(bottom_right)";
+}
+Value CausalMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return buildBandVisible(e, args.q, args.k,
+                          buildDiagonalOffset(e, getAlignment(), args),
+                          -kUnbounded, 0);
+}
+IRKeys CausalMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return buildBandKeys(e, args, buildDiagonalOffset(e, getAlignment(), args),
+                       -kUnbounded, 0);
+}
+Value CausalMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                      const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return buildBandFull(e, args, buildDiagonalOffset(e, getAlignment(), args),
+                       -kUnbounded, 0);
 }
 
 //===----------------------------------------------------------------------===//
@@ -89,6 +121,25 @@ void WindowMaskAttr::printExpr(llvm::raw_ostream &os) const {
     os << ", " << getRight();
   os << alignmentSuffix(getAlignment()) << ")";
 }
+Value WindowMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return buildBandVisible(e, args.q, args.k,
+                          buildDiagonalOffset(e, getAlignment(), args),
+                          -getLeft(), getRight());
+}
+IRKeys WindowMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return buildBandKeys(e, args, buildDiagonalOffset(e, getAlignment(), args),
+                       -getLeft(), getRight());
+}
+Value WindowMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                      const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return buildBandFull(e, args, buildDiagonalOffset(e, getAlignment(), args),
+                       -getLeft(), getRight());
+}
 
 //===----------------------------------------------------------------------===//
 // sink
@@ -115,6 +166,21 @@ Interval SinkMaskAttr::kvRange(int64_t, int64_t, Interval q,
 }
 void SinkMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "sink(" << getCount() << ")";
+}
+Value SinkMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                 const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return e.cmp(CmpIPredicate::slt, args.k, getCount());
+}
+IRKeys SinkMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                  const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return e.clipKeys(e.index(0), e.index(getCount()), args.kvLen);
+}
+Value SinkMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return e.cmp(CmpIPredicate::sle, args.kHi, getCount());
 }
 
 //===----------------------------------------------------------------------===//
@@ -143,6 +209,26 @@ Interval PrefixMaskAttr::kvRange(int64_t, int64_t, Interval q,
 }
 void PrefixMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "prefix(" << getLength() << ")";
+}
+Value PrefixMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return e.land(e.cmp(CmpIPredicate::slt, args.q, getLength()),
+                e.cmp(CmpIPredicate::slt, args.k, getLength()));
+}
+IRKeys PrefixMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  // Queries from the prefix's end on see nothing.
+  Value hi = e.select(e.cmp(CmpIPredicate::slt, args.qLo, getLength()),
+                      e.index(getLength()), e.index(0));
+  return e.clipKeys(e.index(0), hi, args.kvLen);
+}
+Value PrefixMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                      const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return e.land(e.cmp(CmpIPredicate::sle, args.qHi, getLength()),
+                e.cmp(CmpIPredicate::sle, args.kHi, getLength()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -188,6 +274,39 @@ void ChunkMaskAttr::printExpr(llvm::raw_ostream &os) const {
     os << ", " << getShift();
   os << ")";
 }
+/// chunkOf() as IR, for a position i >= 0.
+static Value buildChunkOf(IREmitter &e, Value i, int64_t size, int64_t shift) {
+  return e.divS(e.add(i, shift), size);
+}
+Value ChunkMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                  const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return e.cmp(CmpIPredicate::eq,
+               buildChunkOf(e, args.q, getSize(), getShift()),
+               buildChunkOf(e, args.k, getSize(), getShift()));
+}
+IRKeys ChunkMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  int64_t s = getSize(), sh = getShift();
+  Value first = buildChunkOf(e, args.qLo, s, sh);
+  Value last = buildChunkOf(e, e.sub(args.qHi, 1), s, sh);
+  return e.clipKeys(e.sub(e.mul(first, s), sh),
+                    e.sub(e.mul(e.add(last, 1), s), sh), args.kvLen);
+}
+Value ChunkMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                     const IRArgs &args) const {
+  // Every query and every key of the tile in one chunk.
+  IREmitter e(builder, loc);
+  int64_t s = getSize(), sh = getShift();
+  Value chunk = buildChunkOf(e, args.qLo, s, sh);
+  Value full = e.cmp(CmpIPredicate::eq, chunk,
+                     buildChunkOf(e, e.sub(args.qHi, 1), s, sh));
+  full = e.land(
+      full, e.cmp(CmpIPredicate::eq, chunk, buildChunkOf(e, args.kLo, s, sh)));
+  return e.land(full, e.cmp(CmpIPredicate::eq, chunk,
+                            buildChunkOf(e, e.sub(args.kHi, 1), s, sh)));
+}
 
 //===----------------------------------------------------------------------===//
 // dilated
@@ -227,6 +346,36 @@ Interval DilatedMaskAttr::kvRange(int64_t, int64_t, Interval q,
 }
 void DilatedMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "dilated(" << getWidth() << ", " << getDilation() << ")";
+}
+Value DilatedMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  Value visible =
+      buildBandVisible(e, args.q, args.k, Value(), -getWidth(), getWidth());
+  if (getDilation() == 1)
+    return visible;
+  // The sign of the remainder does not matter for a test against 0.
+  Value rem = e.remS(e.sub(args.k, args.q), getDilation());
+  return e.land(visible, e.cmp(CmpIPredicate::eq, rem, 0));
+}
+IRKeys DilatedMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                     const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return buildBandKeys(e, args, Value(), -getWidth(), getWidth());
+}
+Value DilatedMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                       const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  if (getDilation() == 1)
+    return buildBandFull(e, args, Value(), -getWidth(), getWidth());
+  // With d >= 2 two differences k - q in a row are never both visible: only
+  // a 1 x 1 tile with a visible pair is full.
+  IRArgs corner = args;
+  corner.q = args.qLo;
+  corner.k = args.kLo;
+  Value single = e.land(e.cmp(CmpIPredicate::eq, args.qHi, e.add(args.qLo, 1)),
+                        e.cmp(CmpIPredicate::eq, args.kHi, e.add(args.kLo, 1)));
+  return e.land(single, buildVisible(builder, loc, corner));
 }
 
 //===----------------------------------------------------------------------===//
@@ -286,6 +435,45 @@ void GlobalMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "global(";
   llvm::interleaveComma(getTokens(), os);
   os << ")";
+}
+/// countTokens() as IR: the number of tokens in [lo, hi).
+static Value buildCountTokens(IREmitter &e, ArrayRef<int64_t> tokens, Value lo,
+                              Value hi) {
+  Value count = e.index(0);
+  for (int64_t t : tokens) {
+    Value in = e.land(e.cmp(CmpIPredicate::sle, lo, t),
+                      e.cmp(CmpIPredicate::sgt, hi, t));
+    count = e.add(count, e.select(in, e.index(1), e.index(0)));
+  }
+  return count;
+}
+Value GlobalMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  return e.lor(e.isAnyOf(args.q, getTokens()), e.isAnyOf(args.k, getTokens()));
+}
+IRKeys GlobalMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  // A global query sees every key; the others see the global keys.
+  IREmitter e(builder, loc);
+  Value anyGlobal =
+      e.cmp(CmpIPredicate::sgt,
+            buildCountTokens(e, getTokens(), args.qLo, args.qHi), 0);
+  Value lo = e.select(anyGlobal, e.index(0), e.index(getTokens().front()));
+  Value hi = e.select(anyGlobal, args.kvLen, e.index(getTokens().back() + 1));
+  return e.clipKeys(lo, hi, args.kvLen);
+}
+Value GlobalMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                      const IRArgs &args) const {
+  // Every query of the tile global, or every key.
+  IREmitter e(builder, loc);
+  Value allQueries = e.cmp(CmpIPredicate::eq,
+                           buildCountTokens(e, getTokens(), args.qLo, args.qHi),
+                           e.sub(args.qHi, args.qLo));
+  Value allKeys = e.cmp(CmpIPredicate::eq,
+                        buildCountTokens(e, getTokens(), args.kLo, args.kHi),
+                        e.sub(args.kHi, args.kLo));
+  return e.lor(allQueries, allKeys);
 }
 
 //===----------------------------------------------------------------------===//
@@ -363,4 +551,48 @@ void StridedMaskAttr::printExpr(llvm::raw_ostream &os) const {
   if (getLocal() >= 0)
     os << ", " << getLocal();
   os << ")";
+}
+/// headOffset() as IR for a run-time head h in [0, heads): h * (s mod v)
+/// mod v in index arithmetic when it cannot overflow, else a table.
+static Value buildHeadOffset(IREmitter &e, Value h, int64_t heads,
+                             int64_t shift, int64_t period) {
+  int64_t step = shift % period, product;
+  if (!llvm::MulOverflow(std::max<int64_t>(heads - 1, 0), step, product))
+    return e.remS(e.mul(h, step), period);
+  SmallVector<int64_t> table;
+  for (int64_t i = 0; i < heads; ++i)
+    table.push_back(headOffset(i, shift, period));
+  auto type = RankedTensorType::get({heads}, e.builder.getIndexType());
+  Value offsets = arith::ConstantOp::create(
+      e.builder, e.loc, DenseElementsAttr::get(type, ArrayRef(table)));
+  return e.extract(offsets, h);
+}
+Value StridedMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  int64_t v = getPeriod();
+  Value offset = buildHeadOffset(e, args.h, args.qHeads, getShift(), v);
+  // k + offset + 1 >= 0: the remainder is the floor modulo.
+  Value strided =
+      e.cmp(CmpIPredicate::eq, e.remS(e.add(e.add(args.k, offset), 1), v), 0);
+  if (getLocal() < 0)
+    return strided;
+  return e.lor(strided, buildBandVisible(e, args.q, args.k, Value(),
+                                         -getLocal(), getLocal()));
+}
+IRKeys StridedMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                     const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  int64_t v = getPeriod();
+  Value offset = buildHeadOffset(e, args.h, args.qHeads, getShift(), v);
+  // The first strided key is floorMod(-(offset + 1), v) = v - 1 - offset
+  // (offset < v); the last is kvLen - 1 - (kvLen + offset) mod v.
+  Value first = e.sub(e.index(v - 1), offset);
+  Value last =
+      e.sub(e.sub(args.kvLen, 1), e.remS(e.add(args.kvLen, offset), v));
+  IRKeys keys = e.clipKeys(first, e.max(e.add(last, 1), first), args.kvLen);
+  if (getLocal() >= 0)
+    keys =
+        e.hull(keys, buildBandKeys(e, args, Value(), -getLocal(), getLocal()));
+  return keys;
 }

@@ -3,7 +3,11 @@
 // Composition of mask expressions. `not` is exact; `and` and `or` combine
 // their operands' classes conservatively (an `and` of two partial tiles may
 // really be empty); `heads` delegates to the case of the tile's head;
-// `mask_mod` calls the user's region, whose tiles are all partial.
+// `mask_mod` calls the user's region, whose tiles are all partial. The IR
+// builders combine the operands' IR the same way: and/or chains, range
+// intersection and hull, a select on the head for `heads`. `not` and
+// `mask_mod` keep the default KV range and "tile is full" (false): a full
+// `not` tile would need an emptiness test of the operand.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,6 +60,18 @@ static bool anyDependsOnHead(ArrayRef<MaskExprAttrInterface> operands) {
   return llvm::any_of(operands, [](auto e) { return e.dependsOnHead(); });
 }
 
+/// Folds the operands' i1 values with `combine` (and / or).
+template <typename Build, typename Combine>
+static Value foldOperands(ArrayRef<MaskExprAttrInterface> operands, Build build,
+                          Combine combine) {
+  Value result;
+  for (MaskExprAttrInterface e : operands) {
+    Value v = build(e);
+    result = result ? combine(result, v) : v;
+  }
+  return result;
+}
+
 //===----------------------------------------------------------------------===//
 // and
 //===----------------------------------------------------------------------===//
@@ -96,6 +112,34 @@ bool AndMaskAttr::dependsOnHead() const {
   return anyDependsOnHead(getOperands());
 }
 int AndMaskAttr::getPrecedence() const { return 2; }
+Value AndMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  return foldOperands(
+      getOperands(),
+      [&](MaskExprAttrInterface e) {
+        return e.buildVisible(builder, loc, args);
+      },
+      [&](Value x, Value y) { return ir.land(x, y); });
+}
+IRKeys AndMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                 const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  IRKeys keys = getOperands().front().buildKVRange(builder, loc, args);
+  for (MaskExprAttrInterface e : getOperands().drop_front())
+    keys = ir.intersect(keys, e.buildKVRange(builder, loc, args));
+  return keys;
+}
+Value AndMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  return foldOperands(
+      getOperands(),
+      [&](MaskExprAttrInterface e) {
+        return e.buildTileIsFull(builder, loc, args);
+      },
+      [&](Value x, Value y) { return ir.land(x, y); });
+}
 void AndMaskAttr::printExpr(llvm::raw_ostream &os) const {
   llvm::interleave(
       getOperands(), os, [&](auto e) { printOperand(os, e, 2); }, " & ");
@@ -141,6 +185,34 @@ bool OrMaskAttr::dependsOnHead() const {
   return anyDependsOnHead(getOperands());
 }
 int OrMaskAttr::getPrecedence() const { return 1; }
+Value OrMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                               const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  return foldOperands(
+      getOperands(),
+      [&](MaskExprAttrInterface e) {
+        return e.buildVisible(builder, loc, args);
+      },
+      [&](Value x, Value y) { return ir.lor(x, y); });
+}
+IRKeys OrMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  IRKeys keys = getOperands().front().buildKVRange(builder, loc, args);
+  for (MaskExprAttrInterface e : getOperands().drop_front())
+    keys = ir.hull(keys, e.buildKVRange(builder, loc, args));
+  return keys;
+}
+Value OrMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                  const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  return foldOperands(
+      getOperands(),
+      [&](MaskExprAttrInterface e) {
+        return e.buildTileIsFull(builder, loc, args);
+      },
+      [&](Value x, Value y) { return ir.lor(x, y); });
+}
 void OrMaskAttr::printExpr(llvm::raw_ostream &os) const {
   llvm::interleave(
       getOperands(), os, [&](auto e) { printOperand(os, e, 1); }, " | ");
@@ -176,6 +248,11 @@ void NotMaskAttr::addRequirements(Requirements &req) const {
   getOperand().addRequirements(req);
 }
 bool NotMaskAttr::dependsOnHead() const { return getOperand().dependsOnHead(); }
+Value NotMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                const IRArgs &args) const {
+  return IREmitter(builder, loc)
+      .lnot(getOperand().buildVisible(builder, loc, args));
+}
 void NotMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "!";
   printOperand(os, getOperand(), 3);
@@ -261,6 +338,58 @@ void HeadsMaskAttr::addRequirements(Requirements &req) const {
     getFallback().addRequirements(req);
 }
 bool HeadsMaskAttr::dependsOnHead() const { return true; }
+
+/// Selects, by the run-time head args.h, among the values `build` emits for
+/// each case; `fallback` for the heads of no case.
+template <typename T, typename None, typename Build, typename Select>
+static T selectByHead(HeadsMaskAttr attr, IREmitter &ir, const IRArgs &args,
+                      None none, Build build, Select select) {
+  T result = attr.getFallback() ? build(attr.getFallback()) : none();
+  ArrayRef<int64_t> heads = attr.getCaseHeads();
+  for (auto [expr, size] : llvm::zip(attr.getCases(), attr.getCaseSizes())) {
+    Value isCase = ir.isAnyOf(args.h, heads.take_front(size));
+    result = select(isCase, build(expr), result);
+    heads = heads.drop_front(size);
+  }
+  return result;
+}
+Value HeadsMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                  const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  return selectByHead<Value>(
+      *this, ir, args, [&] { return ir.boolean(false); },
+      [&](MaskExprAttrInterface e) {
+        return e.buildVisible(builder, loc, args);
+      },
+      [&](Value c, Value x, Value y) { return ir.select(c, x, y); });
+}
+IRKeys HeadsMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  return selectByHead<IRKeys>(
+      *this, ir, args,
+      [&] {
+        Value zero = ir.index(0);
+        return IRKeys{zero, zero};
+      },
+      [&](MaskExprAttrInterface e) {
+        return e.buildKVRange(builder, loc, args);
+      },
+      [&](Value c, IRKeys x, IRKeys y) {
+        return IRKeys{ir.select(c, x.first, y.first),
+                      ir.select(c, x.second, y.second)};
+      });
+}
+Value HeadsMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                     const IRArgs &args) const {
+  IREmitter ir(builder, loc);
+  return selectByHead<Value>(
+      *this, ir, args, [&] { return ir.boolean(false); },
+      [&](MaskExprAttrInterface e) {
+        return e.buildTileIsFull(builder, loc, args);
+      },
+      [&](Value c, Value x, Value y) { return ir.select(c, x, y); });
+}
 void HeadsMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "heads(";
   ArrayRef<int64_t> heads = getCaseHeads();
@@ -302,6 +431,10 @@ void MaskModMaskAttr::addRequirements(Requirements &req) const {
   req.maskModRegion = true;
 }
 bool MaskModMaskAttr::dependsOnHead() const { return true; }
+Value MaskModMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  return args.maskMod(builder, loc, args.b, args.h, args.q, args.k);
+}
 void MaskModMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << "mask_mod";
 }

@@ -3,11 +3,15 @@
 // Kinds whose visible set comes from run-time data: documents (segment ids
 // or cumulative offsets) and block-sparse layouts (static in the attribute,
 // or the block_mask operand). With the data at hand their classifiers are
-// exact; without it (at compile time) they are conservative.
+// exact; without it (at compile time) they are conservative. Their IR reads
+// the operands with tensor.extract (document offsets: an scf.for over the
+// starts); the KV range and "tile is full" builders keep the defaults.
 //
 //===----------------------------------------------------------------------===//
 
 #include "MaskUtils.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -17,6 +21,7 @@ using namespace attn;
 using namespace attn::mask;
 
 using EmitErrorFn = llvm::function_ref<InFlightDiagnostic()>;
+using arith::CmpIPredicate;
 
 //===----------------------------------------------------------------------===//
 // document
@@ -85,6 +90,39 @@ void DocumentMaskAttr::addRequirements(Requirements &req) const {
 }
 void DocumentMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << (getFromOffsets() ? "document(offsets)" : "document");
+}
+
+/// The document of position `pos` of batch entry `b` as an index: the
+/// segment id, or documentFromOffsets() over the starts [B, N + 1].
+static Value buildDocument(IREmitter &e, Value segments, Value b, Value pos,
+                           bool fromOffsets) {
+  if (!fromOffsets)
+    return e.toIndex(e.extract(segments, {b, pos}));
+  Value count = e.dim(segments, 1);
+  auto loop = scf::ForOp::create(
+      e.builder, e.loc, e.index(0), count, e.index(1), ValueRange{e.index(0)},
+      [&](OpBuilder &builder, Location loc, Value i, ValueRange iterArgs) {
+        IREmitter body(builder, loc);
+        Value start = body.toIndex(body.extract(segments, {b, i}));
+        Value below = body.cmp(CmpIPredicate::sle, start, pos);
+        scf::YieldOp::create(
+            builder, loc,
+            body.add(iterArgs[0],
+                     body.select(below, body.index(1), body.index(0))));
+      });
+  Value atOrBelow = loop.getResult(0);
+  Value inside = e.land(e.cmp(CmpIPredicate::sge, atOrBelow, 1),
+                        e.cmp(CmpIPredicate::slt, atOrBelow, count));
+  return e.select(inside, e.sub(atOrBelow, 1), e.index(-1));
+}
+Value DocumentMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                     const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  Value qd = buildDocument(e, args.qSegments, args.b, args.q, getFromOffsets());
+  Value kd =
+      buildDocument(e, args.kvSegments, args.b, args.k, getFromOffsets());
+  return e.land(e.cmp(CmpIPredicate::sge, qd, 0),
+                e.cmp(CmpIPredicate::eq, qd, kd));
 }
 
 //===----------------------------------------------------------------------===//
@@ -221,6 +259,48 @@ static void printBits(llvm::raw_ostream &os, ArrayRef<int64_t> shape,
     printBits(os, shape.drop_front(), bits.slice(i * stride, stride));
   }
   os << "]";
+}
+
+/// Reads a block layout at `fixed` followed by `indices`, false where one of
+/// `indices` is not below its extent in `extents`; those indices are
+/// clamped so that the read stays in bounds.
+static Value buildBlockBit(IREmitter &e, Value layout, ArrayRef<Value> fixed,
+                           ArrayRef<Value> indices, ArrayRef<Value> extents) {
+  Value inside;
+  SmallVector<Value, 4> at(fixed);
+  for (auto [i, n] : llvm::zip_equal(indices, extents)) {
+    Value in = e.cmp(CmpIPredicate::slt, i, n);
+    inside = inside ? e.land(inside, in) : in;
+    at.push_back(e.min(i, e.sub(n, 1)));
+  }
+  return e.land(inside, e.nonZero(e.extract(layout, at)));
+}
+Value BlocksMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                   const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  Value qb = e.divS(args.q, getBlockQ()), kb = e.divS(args.k, getBlockK());
+  if (isRuntime()) {
+    // [B|1, H|1, nq, nk], broadcast over batch and head where the extent is
+    // 1. Blocks beyond nq x nk are dropped, as for a static layout.
+    Value mask = args.blockMask;
+    return buildBlockBit(
+        e, mask,
+        {e.broadcastIndex(mask, 0, args.b), e.broadcastIndex(mask, 1, args.h)},
+        {qb, kb}, {e.dim(mask, 2), e.dim(mask, 3)});
+  }
+  // The layout as a constant [nq, nk] or [H, nq, nk] tensor of i1; blocks
+  // (and heads) outside it are dropped.
+  ArrayRef<int64_t> shape = getLayoutShape();
+  auto type = RankedTensorType::get(shape, builder.getI1Type());
+  Value layout = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(type, getLayout()));
+  SmallVector<Value, 3> indices, extents;
+  if (shape.size() == 3)
+    indices.push_back(args.h);
+  indices.append({qb, kb});
+  for (int64_t n : shape)
+    extents.push_back(e.index(n));
+  return buildBlockBit(e, layout, {}, indices, extents);
 }
 
 void BlocksMaskAttr::printExpr(llvm::raw_ostream &os) const {

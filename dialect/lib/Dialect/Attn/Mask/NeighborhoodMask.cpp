@@ -5,7 +5,10 @@
 // a query sees is the product of its axis windows. Counting the keys of a
 // flat range [k0, k1) inside such a product takes one pass over the axes
 // (a mixed-radix digit walk), so a tile is classified exactly in
-// O(rows x axes) instead of O(rows x cols).
+// O(rows x axes) instead of O(rows x cols). The IR builders unflatten q and k
+// with divsi / remsi and recompute each axis window as axisWindow() does;
+// the IR KV range widens the query range by the farthest any window reaches
+// behind or ahead of its query, a bound found per axis at compile time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +22,7 @@ using namespace attn::mask;
 
 using EmitErrorFn = llvm::function_ref<InFlightDiagnostic()>;
 using AxisWindow = NeighborhoodMaskAttr::AxisWindow;
+using arith::CmpIPredicate;
 
 static constexpr unsigned kMaxAxes = 3;
 
@@ -213,6 +217,92 @@ LogicalResult NeighborhoodMaskAttr::verifyShape(const ShapeInfo &shape,
     return emitError() << "neighborhood grid of " << tokens
                        << " tokens does not match key length " << shape.kvLen;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// IR
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// An axis window as IR: the residue r = x mod dilation and the group
+/// indices [lo, hi) of its positions lo * d + r, ..., (hi - 1) * d + r.
+struct IRAxisWindow {
+  Value r, lo, hi;
+};
+} // namespace
+
+/// axisWindow() as IR, for a run-time coordinate 0 <= x < extent.
+static IRAxisWindow buildAxisWindow(NeighborhoodMaskAttr attr, IREmitter &e,
+                                    unsigned axis, Value x) {
+  int64_t extent = attr.getExtents()[axis], kernel = attr.getKernel()[axis];
+  int64_t dil = attr.getDilation()[axis], stride = attr.getStride()[axis];
+  Value r = e.remS(x, dil), g = e.divS(x, dil);
+  Value groupLen = e.divS(e.sub(e.index(extent + dil - 1), r), dil);
+  Value groupStart = e.mul(e.divS(g, stride), stride);
+  Value lastInGroup = e.sub(groupLen, 1);
+  if (attr.getCausal()[axis]) {
+    Value leader = e.min(e.add(groupStart, stride - 1), lastInGroup);
+    Value lo = e.max(e.sub(leader, kernel - 1), e.index(0));
+    return {r, lo, e.add(e.min(leader, g), 1)};
+  }
+  Value leader = e.min(e.add(groupStart, stride / 2), lastInGroup);
+  // groupLen >= kernel (verified: kernel * dilation <= extent).
+  Value lo =
+      e.clamp(e.sub(leader, kernel / 2), e.index(0), e.sub(groupLen, kernel));
+  return {r, lo, e.add(lo, kernel)};
+}
+
+Value NeighborhoodMaskAttr::buildVisible(OpBuilder &builder, Location loc,
+                                         const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  int64_t tokens = gridTokens(*this);
+  Value visible = e.land(e.cmp(CmpIPredicate::slt, args.q, tokens),
+                         e.cmp(CmpIPredicate::slt, args.k, tokens));
+  // Row-major digits, last axis first.
+  Value q = args.q, k = args.k;
+  for (int64_t a = getExtents().size() - 1; a >= 0; --a) {
+    int64_t extent = getExtents()[a], dil = getDilation()[a];
+    Value qx = e.remS(q, extent), kx = e.remS(k, extent);
+    q = e.divS(q, extent);
+    k = e.divS(k, extent);
+    IRAxisWindow w = buildAxisWindow(*this, e, a, qx);
+    // inWindow(): kx = g * dil + r with g in [lo, hi).
+    Value in = e.land(e.cmp(CmpIPredicate::eq, e.remS(kx, dil), w.r),
+                      e.inRange(e.divS(kx, dil), w.lo, w.hi));
+    visible = e.land(visible, in);
+  }
+  return visible;
+}
+
+IRKeys NeighborhoodMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                          const IRArgs &args) const {
+  // keyHull(q) of a query with digits x_a is [sum first_a(x_a) * s_a,
+  // sum last_a(x_a) * s_a + 1) with s_a the flat stride of axis a, so it
+  // lies in [q - behind, q + ahead + 1) where behind (ahead) sums over the
+  // axes the most x - first_a(x) (last_a(x) - x) over x: the hull of the
+  // queries [qLo, qHi) lies in [qLo - behind, qHi + ahead). The maxima are
+  // found by enumerating each axis, skipped (full range) for huge axes.
+  constexpr int64_t kMaxEnumerated = int64_t(1) << 20;
+  IREmitter e(builder, loc);
+  int64_t behind = 0, ahead = 0, flatStride = 1;
+  for (int64_t a = getExtents().size() - 1; a >= 0; --a) {
+    int64_t extent = getExtents()[a];
+    if (extent > kMaxEnumerated)
+      return {e.index(0), args.kvLen};
+    int64_t axisBehind = std::numeric_limits<int64_t>::min();
+    int64_t axisAhead = std::numeric_limits<int64_t>::min();
+    for (int64_t x = 0; x < extent; ++x) {
+      AxisWindow w = axisWindow(a, x);
+      int64_t last = w.lo + (windowSize(w) - 1) * w.step;
+      axisBehind = std::max(axisBehind, x - w.lo);
+      axisAhead = std::max(axisAhead, last - x);
+    }
+    behind += axisBehind * flatStride;
+    ahead += axisAhead * flatStride;
+    flatStride *= extent;
+  }
+  Value hi = e.min(e.add(args.qHi, ahead), e.index(gridTokens(*this)));
+  return e.clipKeys(e.sub(args.qLo, behind), hi, args.kvLen);
 }
 
 void NeighborhoodMaskAttr::printExpr(llvm::raw_ostream &os) const {

@@ -24,13 +24,13 @@ class Attn_MaskKind<string name, list<string> overrides = []>
   let attrName = "attn.mask." # name;
 }
 
-def Attn_AllMask : Attn_MaskKind<"AllMask"> {
+def Attn_AllMask : Attn_MaskKind<"AllMask", ["buildTileIsFull"]> {
   let summary = "`all`: every key is visible";
   let description = [{ The identity of `&`. `!all` hides everything. }];
   let genVerifyDecl = 0;
 }
 
-def Attn_CausalMask : Attn_MaskKind<"CausalMask"> {
+def Attn_CausalMask : Attn_MaskKind<"CausalMask", ["buildKVRange", "buildTileIsFull"]> {
   let summary = "`causal` / `causal(bottom_right)`: k <= q (+ Sk - Sq)";
   let description = [{
     Top-left alignment (the default) keeps k <= q; bottom-right keeps
@@ -40,7 +40,7 @@ def Attn_CausalMask : Attn_MaskKind<"CausalMask"> {
   let genVerifyDecl = 0;
 }
 
-def Attn_WindowMask : Attn_MaskKind<"WindowMask"> {
+def Attn_WindowMask : Attn_MaskKind<"WindowMask", ["buildKVRange", "buildTileIsFull"]> {
   let summary = "`window(left[, right][, bottom_right])`: q - left <= k <= q + right";
   let description = [{
     A sliding window around the (aligned) diagonal. `window(n)` is
@@ -50,13 +50,13 @@ def Attn_WindowMask : Attn_MaskKind<"WindowMask"> {
                         Attn_AlignmentParam:$alignment);
 }
 
-def Attn_SinkMask : Attn_MaskKind<"SinkMask"> {
+def Attn_SinkMask : Attn_MaskKind<"SinkMask", ["buildKVRange", "buildTileIsFull"]> {
   let summary = "`sink(n)`: the first n keys are visible to every query";
   let description = [{ Attention sinks (StreamingLLM): k < n. }];
   let parameters = (ins "int64_t":$count);
 }
 
-def Attn_PrefixMask : Attn_MaskKind<"PrefixMask"> {
+def Attn_PrefixMask : Attn_MaskKind<"PrefixMask", ["buildKVRange", "buildTileIsFull"]> {
   let summary = "`prefix(n)`: the first n queries see the first n keys";
   let description = [{
     The bidirectional block of a prefix LM: q < n and k < n. A prefix LM is
@@ -77,7 +77,7 @@ def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements"]> {
   let genVerifyDecl = 0;
 }
 
-def Attn_ChunkMask : Attn_MaskKind<"ChunkMask"> {
+def Attn_ChunkMask : Attn_MaskKind<"ChunkMask", ["buildKVRange", "buildTileIsFull"]> {
   let summary = "`chunk(size[, shift])`: same chunk of `size` tokens";
   let description = [{
     Block Transformer / SCCA: chunk(i) = floor((i + shift) / size); q sees k
@@ -86,13 +86,13 @@ def Attn_ChunkMask : Attn_MaskKind<"ChunkMask"> {
   let parameters = (ins "int64_t":$size, "int64_t":$shift);
 }
 
-def Attn_DilatedMask : Attn_MaskKind<"DilatedMask"> {
+def Attn_DilatedMask : Attn_MaskKind<"DilatedMask", ["buildKVRange", "buildTileIsFull"]> {
   let summary = "`dilated(w, d)`: |q - k| <= w and (q - k) mod d == 0";
   let description = [{ A dilated sliding window (LongNet, Longformer). }];
   let parameters = (ins "int64_t":$width, "int64_t":$dilation);
 }
 
-def Attn_GlobalMask : Attn_MaskKind<"GlobalMask", ["verifyShape"]> {
+def Attn_GlobalMask : Attn_MaskKind<"GlobalMask", ["verifyShape", "buildKVRange", "buildTileIsFull"]> {
   let summary = "`global(t0, t1, ...)`: global tokens see and are seen by all";
   let description = [{
     Longformer's global attention: visible when q or k is one of the listed
@@ -101,7 +101,7 @@ def Attn_GlobalMask : Attn_MaskKind<"GlobalMask", ["verifyShape"]> {
   let parameters = (ins ArrayRefParameter<"int64_t">:$tokens);
 }
 
-def Attn_StridedMask : Attn_MaskKind<"StridedMask", ["dependsOnHead"]> {
+def Attn_StridedMask : Attn_MaskKind<"StridedMask", ["dependsOnHead", "buildKVRange"]> {
   let summary = "`strided(s, v[, local])`: S2-Attention per-head shards";
   let description = [{
     Head h sees the keys with (k + h * s + 1) mod v == 0, plus a local window
@@ -111,7 +111,7 @@ def Attn_StridedMask : Attn_MaskKind<"StridedMask", ["dependsOnHead"]> {
   let parameters = (ins "int64_t":$shift, "int64_t":$period, "int64_t":$local);
 }
 
-def Attn_NeighborhoodMask : Attn_MaskKind<"NeighborhoodMask", ["verifyShape"]> {
+def Attn_NeighborhoodMask : Attn_MaskKind<"NeighborhoodMask", ["verifyShape", "buildKVRange"]> {
   let summary = "`neighborhood(extents = [..], kernel = [..], ...)`: N-D neighborhoods";
   let description = [{
     NATTEN / GNA neighborhood attention over a row-major N-D token grid (1-D
@@ -152,7 +152,7 @@ def Attn_BlocksMask : Attn_MaskKind<"BlocksMask", ["verifyShape", "addRequiremen
   }];
 }
 
-def Attn_HeadsMask : Attn_MaskKind<"HeadsMask", ["verifyShape", "addRequirements", "dependsOnHead"]> {
+def Attn_HeadsMask : Attn_MaskKind<"HeadsMask", ["verifyShape", "addRequirements", "dependsOnHead", "buildKVRange", "buildTileIsFull"]> {
   let summary = "`heads([h..] : EXPR, ..., * : EXPR)`: per-head masks";
   let description = [{
     Heterogeneous heads (DuoAttention, MoA): each listed group of query heads
@@ -169,13 +169,13 @@ def Attn_HeadsMask : Attn_MaskKind<"HeadsMask", ["verifyShape", "addRequirements
   }];
 }
 
-def Attn_AndMask : Attn_MaskKind<"AndMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence"]> {
+def Attn_AndMask : Attn_MaskKind<"AndMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence", "buildKVRange", "buildTileIsFull"]> {
   let summary = "`a & b`: visible in both";
   let description = [{ Conservative composition of the operands' classes. }];
   let parameters = (ins ArrayRefParameter<"::attn::MaskExprAttrInterface">:$operands);
 }
 
-def Attn_OrMask : Attn_MaskKind<"OrMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence"]> {
+def Attn_OrMask : Attn_MaskKind<"OrMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence", "buildKVRange", "buildTileIsFull"]> {
   let summary = "`a | b`: visible in either";
   let description = [{ Conservative composition of the operands' classes. }];
   let parameters = (ins ArrayRefParameter<"::attn::MaskExprAttrInterface">:$operands);

@@ -7,6 +7,7 @@
 #ifndef ATTN_DIALECT_ATTN_IR_ATTNDIALECT_H
 #define ATTN_DIALECT_ATTN_IR_ATTNDIALECT_H
 
+#include "attn/Dialect/Attn/Mask/MaskIR.h"
 #include "attn/Dialect/Attn/Mask/MaskModel.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Attributes.h"

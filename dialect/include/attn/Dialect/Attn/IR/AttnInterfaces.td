@@ -45,6 +45,33 @@ def Attn_MaskExprInterface : AttrInterface<"MaskExprAttrInterface"> {
       "bool", "dependsOnHead", (ins), [{}], [{ return false; }]>,
     InterfaceMethod<[{Prints the node in the infix syntax of #attn.mask.}],
       "void", "printExpr", (ins "::llvm::raw_ostream &":$os)>,
+    InterfaceMethod<[{
+      Emits visible(args.b, args.h, args.q, args.k) as an i1 value, from
+      arith, math and tensor.extract ops (scf.for where a kind must search).
+      Points outside [0, qLen) x [0, kvLen) need not be handled.
+    }], "::mlir::Value", "buildVisible",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "const ::attn::mask::IRArgs &":$args)>,
+    InterfaceMethod<[{
+      Emits the key range [lo, hi) (index values, clipped to [0, kvLen))
+      that the queries [args.qLo, args.qHi) of head args.h can see: the IR
+      counterpart of kvRange(), never narrower. Default: [0, kvLen).
+    }], "std::pair<::mlir::Value, ::mlir::Value>", "buildKVRange",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "const ::attn::mask::IRArgs &":$args), [{}], [{
+        return {::mlir::arith::ConstantIndexOp::create(builder, loc, 0),
+                args.kvLen};
+      }]>,
+    InterfaceMethod<[{
+      Emits an i1 that is true only when every pair of the tile
+      [qLo, qHi) x [kLo, kHi) is visible (a tile that needs no predicate).
+      May be conservative (false). Default: false.
+    }], "::mlir::Value", "buildTileIsFull",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "const ::attn::mask::IRArgs &":$args), [{}], [{
+        return ::mlir::arith::ConstantIntOp::create(
+            builder, loc, builder.getI1Type(), 0);
+      }]>,
     InterfaceMethod<[{Binding strength for printing: 1 or, 2 and, 3 others.}],
       "int", "getPrecedence", (ins), [{}], [{ return 3; }]>
   ];
@@ -61,6 +88,12 @@ def Attn_ScoreModInterface : AttrInterface<"ScoreModAttrInterface"> {
       "double", "apply",
       (ins "double":$s, "const ::attn::mask::Point &":$p,
            "const ::attn::mask::ScoreContext &":$ctx)>,
+    InterfaceMethod<[{
+      Emits the modified score for the f32 score `s` as an f32 value: the IR
+      counterpart of apply().
+    }], "::mlir::Value", "buildScore",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$s, "const ::attn::mask::ScoreIRArgs &":$args)>,
     InterfaceMethod<[{Checks parameters against the extents the op knows.}],
       "::llvm::LogicalResult", "verifyShape",
       (ins "const ::attn::mask::ShapeInfo &":$shape,

@@ -139,6 +139,19 @@ TileClass classifyByEnumeration(const Box &box, Visible &&visible) {
   return TileClass::Full;
 }
 
+/// The document of position `pos` under cumulative document starts
+/// `starts[0..count)` (document i covers [starts[i], starts[i + 1])): the
+/// number of starts <= pos, minus one; -1 (padding, sees nothing) before the
+/// first start and from the last entry on. How `document(offsets)` turns its
+/// [B, N + 1] operands into Context::qDocument / kvDocument.
+inline int64_t documentFromOffsets(const int64_t *starts, int64_t count,
+                                   int64_t pos) {
+  int64_t atOrBelow = 0;
+  for (int64_t i = 0; i < count; ++i)
+    atOrBelow += starts[i] <= pos;
+  return atOrBelow >= 1 && atOrBelow < count ? atOrBelow - 1 : -1;
+}
+
 /// Floor division and non-negative modulo, for negative offsets.
 inline int64_t floorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;

@@ -1,0 +1,56 @@
+//===- MaskIR.h - What a mask kind's IR builders read -----------*- C++ -*-===//
+//
+// The SSA values a mask kind needs to emit visible(b, h, q, k), the key
+// range of a query tile and the "tile is full" test as IR: coordinates,
+// run-time lengths, the static head count and the operands of the op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_DIALECT_ATTN_MASK_MASKIR_H
+#define ATTN_DIALECT_ATTN_MASK_MASKIR_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Value.h"
+
+#include <functional>
+
+namespace attn::mask {
+
+/// Values of type `index` unless stated; unused ones may be null.
+struct IRArgs {
+  /// One (batch, query head, query, key) point, for buildVisible.
+  mlir::Value b, h, q, k;
+  /// A tile [qLo, qHi) x [kLo, kHi), clipped to the lengths and non-empty,
+  /// for buildKVRange (q bounds only) and buildTileIsFull.
+  mlir::Value qLo, qHi, kLo, kHi;
+  /// Run-time sequence lengths.
+  mlir::Value qLen, kvLen;
+  /// Static query head count.
+  int64_t qHeads = 1;
+  /// Ranked tensors: segment ids [B, S] or document offsets [B, N + 1]
+  /// (i32 or i64), and the block mask [B|1, H|1, nq, nk] (i1, i8 or i32).
+  mlir::Value qSegments, kvSegments, blockMask;
+  /// Emits the user's mask_mod region for a point (inlined), yielding i1.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value b,
+                            mlir::Value h, mlir::Value q, mlir::Value k)>
+      maskMod;
+};
+
+/// What a score modifier's IR builder reads (values of type `index` unless
+/// stated).
+struct ScoreIRArgs {
+  mlir::Value b, h, q, k;
+  mlir::Value qLen, kvLen;
+  int64_t qHeads = 1;
+  /// The bias operand [B|1, Hq|1, Sq, Sk] (f16, bf16 or f32).
+  mlir::Value bias;
+  /// Emits the user's score_mod region (inlined) for an f32 score.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value s,
+                            mlir::Value b, mlir::Value h, mlir::Value q,
+                            mlir::Value k)>
+      scoreMod;
+};
+
+} // namespace attn::mask
+
+#endif // ATTN_DIALECT_ATTN_MASK_MASKIR_H

@@ -1,0 +1,757 @@
+//===- MaskIRTest.cpp - Mask and score IR agree with the C++ semantics ----===//
+//
+// For every mask kind and score modifier, with random parameters and random
+// problems (GQA head counts, Sq != Sk, both alignments, broadcast operands,
+// static and dynamic operand types): buildVisible, buildKVRange,
+// buildTileIsFull and buildScore are emitted on constant coordinates and
+// constant operand tensors inside one function, the function is folded by
+// the canonicalizer (the scf.for of document offsets fully unrolled first),
+// and each folded constant is compared with the C++ semantics: isVisible
+// (equal), kvRange (contained, equal where the builder is exact), classify
+// (IR full implies Full, and the converse where the builder is exact) and
+// apply (within 1e-5 relative).
+//
+//===----------------------------------------------------------------------===//
+
+#include "../MaskTestUtils.h"
+#include "MaskGenerators.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace attn;
+using namespace attn::mask;
+using namespace attn::test;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// A function of constants, folded
+//===----------------------------------------------------------------------===//
+
+/// Builds `func.func @f() -> (...)` whose results are the values under test,
+/// then folds it to constants.
+class FoldHarness {
+public:
+  explicit FoldHarness(MLIRContext &ctx)
+      : ctx(ctx), builder(&ctx), loc(UnknownLoc::get(&ctx)),
+        module(ModuleOp::create(loc)) {
+    builder.setInsertionPointToEnd(module->getBody());
+    func = func::FuncOp::create(builder, loc, "f",
+                                builder.getFunctionType({}, {}));
+    builder.setInsertionPointToStart(func.addEntryBlock());
+  }
+
+  Value index(int64_t v) {
+    return arith::ConstantIndexOp::create(builder, loc, v);
+  }
+  Value f32(float v) {
+    return arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(v));
+  }
+  /// A constant tensor; with `dynamic`, cast to a type of unknown extents so
+  /// that the builders take their run-time paths (tensor.dim, broadcast
+  /// tests).
+  Value tensor(DenseElementsAttr data, bool dynamic) {
+    Value t = arith::ConstantOp::create(builder, loc, data);
+    if (!dynamic)
+      return t;
+    auto type = cast<RankedTensorType>(data.getType());
+    SmallVector<int64_t> unknown(type.getRank(), ShapedType::kDynamic);
+    return tensor::CastOp::create(
+        builder, loc, RankedTensorType::get(unknown, type.getElementType()), t);
+  }
+  Value intTensor(ArrayRef<int64_t> shape, Type elem, ArrayRef<int64_t> data,
+                  bool dynamic) {
+    unsigned width = elem.getIntOrFloatBitWidth();
+    SmallVector<APInt> values;
+    for (int64_t v : data)
+      values.push_back(width == 1 ? APInt(1, v != 0)
+                                  : APInt(width, v, /*isSigned=*/true));
+    return tensor(
+        DenseElementsAttr::get(RankedTensorType::get(shape, elem), values),
+        dynamic);
+  }
+
+  /// Adds a result; returns its position.
+  size_t yield(Value v) {
+    results.push_back(v);
+    return results.size() - 1;
+  }
+
+  /// Verifies and folds the function; `values` gets each result's constant.
+  ::testing::AssertionResult fold(SmallVectorImpl<Attribute> &values) {
+    func::ReturnOp::create(builder, loc, results);
+    func.setFunctionType(
+        builder.getFunctionType({}, ValueRange(results).getTypes()));
+    if (failed(verify(*module)))
+      return ::testing::AssertionFailure() << "invalid IR:\n" << text();
+    PassManager pm(&ctx);
+    pm.addPass(createCanonicalizerPass());
+    if (failed(pm.run(*module)))
+      return ::testing::AssertionFailure() << "canonicalize failed";
+    // Document offsets search with an scf.for, which canonicalize keeps:
+    // unroll it (its trip count is now a constant) and fold again.
+    SmallVector<scf::ForOp> loops;
+    module->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      if (failed(loopUnrollFull(loop)))
+        return ::testing::AssertionFailure() << "cannot unroll:\n" << text();
+    if (!loops.empty() && failed(pm.run(*module)))
+      return ::testing::AssertionFailure() << "canonicalize failed";
+    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    for (Value v : ret.getOperands()) {
+      auto c = v.getDefiningOp<arith::ConstantOp>();
+      if (!c)
+        return ::testing::AssertionFailure() << "did not fold:\n" << text();
+      values.push_back(c.getValue());
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+  std::string text() {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    module->print(os);
+    return s.size() > 20000 ? s.substr(0, 20000) + "\n..." : s;
+  }
+
+  MLIRContext &ctx;
+  OpBuilder builder;
+  Location loc;
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp func;
+  SmallVector<Value> results;
+};
+
+int64_t intOf(Attribute a) { return cast<IntegerAttr>(a).getInt(); }
+bool boolOf(Attribute a) {
+  return cast<IntegerAttr>(a).getValue().getBoolValue();
+}
+
+/// A random divisor of n: the KV head count of a GQA problem.
+int64_t pickDivisor(std::mt19937_64 &rng, int64_t n) {
+  std::vector<int64_t> divisors;
+  for (int64_t d = 1; d <= n; ++d)
+    if (n % d == 0)
+      divisors.push_back(d);
+  return divisors[pick(rng, 0, divisors.size() - 1)];
+}
+
+/// The mask_mod region of these tests, in C++ and as IR.
+bool maskModValue(int64_t b, int64_t h, int64_t q, int64_t k) {
+  return (q + 2 * k + h + b) % 5 < 2;
+}
+Value buildMaskMod(OpBuilder &builder, Location loc, Value b, Value h, Value q,
+                   Value k) {
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(builder, loc, v);
+  };
+  Value sum = arith::AddIOp::create(
+      builder, loc, q, arith::MulIOp::create(builder, loc, k, c(2)));
+  sum = arith::AddIOp::create(builder, loc,
+                              arith::AddIOp::create(builder, loc, sum, h), b);
+  return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::slt,
+                               arith::RemSIOp::create(builder, loc, sum, c(5)),
+                               c(2));
+}
+
+//===----------------------------------------------------------------------===//
+// Masks
+//===----------------------------------------------------------------------===//
+
+/// Which IR builders of a kind are exact (equal to the C++ answer) rather
+/// than merely never wrong.
+struct Exactness {
+  bool range = false; ///< buildKVRange == kvRange
+  bool full = false;  ///< buildTileIsFull == (classify == Full)
+};
+
+class MaskIRTest : public ::testing::Test {
+protected:
+  static constexpr int kPoints = 64, kRanges = 24, kTiles = 48;
+
+  void SetUp() override { ctx = makeContext(); }
+
+  /// Draws `trials` problems and masks from `gen` and checks kPoints points,
+  /// kRanges query ranges and kTiles tiles of each.
+  void sweep(const char *kind, MaskGenerator gen, Exactness exact,
+             int trials = 25, uint64_t seed = 7) {
+    std::mt19937_64 rng(seed ^ std::hash<std::string>()(kind));
+    int64_t fullTiles = 0, fullTilesExpected = 0;
+    for (int t = 0; t < trials; ++t) {
+      Problem p;
+      p.batch = pick(rng, 1, 3);
+      p.heads = std::vector<int64_t>{1, 2, 3, 4, 6, 8}[pick(rng, 0, 5)];
+      p.qLen = pick(rng, 1, 130);
+      p.kvLen = pick(rng, 0, 3) == 0 ? p.qLen : pick(rng, 1, 130);
+      std::string text = gen(rng, p);
+      std::string error;
+      MaskExprAttrInterface m = parseMask(*ctx, text, &error);
+      ASSERT_TRUE(m) << kind << ": cannot parse '" << text << "': " << error;
+      std::string what =
+          std::string(kind) + " '" + text + "' B=" + std::to_string(p.batch) +
+          " H=" + std::to_string(p.heads) + " Sq=" + std::to_string(p.qLen) +
+          " Sk=" + std::to_string(p.kvLen);
+      if (!checkProblem(rng, m, p, exact, what, fullTiles, fullTilesExpected))
+        return;
+    }
+    // Full tiles occurred, so an exact builder did say "full" somewhere.
+    if (exact.full) {
+      EXPECT_GT(fullTilesExpected, 0) << kind;
+      EXPECT_EQ(fullTiles, fullTilesExpected) << kind;
+    }
+  }
+
+  bool checkProblem(std::mt19937_64 &rng, MaskExprAttrInterface m,
+                    const Problem &p, Exactness exact, const std::string &what,
+                    int64_t &fullTiles, int64_t &fullTilesExpected) {
+    Context mctx;
+    mctx.batch = p.batch;
+    mctx.qHeads = p.heads;
+    mctx.kvHeads = pickDivisor(rng, p.heads);
+    mctx.qLen = p.qLen;
+    mctx.kvLen = p.kvLen;
+    Requirements req;
+    m.addRequirements(req);
+    RuntimeData data;
+    if (req.docOffsets)
+      data.makeOffsets(rng, p.batch, p.qLen, p.kvLen);
+    else if (req.documents)
+      data.makeDocuments(rng, p.batch, p.qLen, p.kvLen);
+    int64_t nq = 0, nk = 0;
+    if (req.blockMask) {
+      nq = (p.qLen + req.blockQ - 1) / req.blockQ;
+      nk = (p.kvLen + req.blockK - 1) / req.blockK;
+      // At times one block short: the verifier cannot rule that out for
+      // dynamic extents, and the blocks beyond the operand are dropped.
+      if (pick(rng, 0, 3) == 0)
+        (pick(rng, 0, 1) ? nq : nk) -= 1;
+      nq = std::max<int64_t>(nq, 1);
+      nk = std::max<int64_t>(nk, 1);
+      data.makeBlocks(rng, pick(rng, 0, 1) ? p.batch : 1,
+                      pick(rng, 0, 1) ? p.heads : 1, nq, nk, pick(rng, 0, 100));
+    }
+    data.attach(mctx);
+    mctx.maskMod = maskModValue;
+
+    FoldHarness f(*ctx);
+    IRArgs base;
+    base.qLen = f.index(p.qLen);
+    base.kvLen = f.index(p.kvLen);
+    base.qHeads = p.heads;
+    base.maskMod = buildMaskMod;
+    if (req.documents || req.docOffsets) {
+      // Ids [B, S] or starts [B, N + 1], as i32 or i64.
+      Type elem =
+          pick(rng, 0, 1) ? f.builder.getI32Type() : f.builder.getI64Type();
+      auto rows = [&](const std::vector<std::vector<int64_t>> &r) {
+        std::vector<int64_t> flat;
+        for (const auto &row : r)
+          flat.insert(flat.end(), row.begin(), row.end());
+        return f.intTensor({p.batch, int64_t(r.front().size())}, elem, flat,
+                           pick(rng, 0, 1));
+      };
+      base.qSegments = rows(req.docOffsets ? data.qStarts : data.qDocs);
+      base.kvSegments = rows(req.docOffsets ? data.kvStarts : data.kvDocs);
+    }
+    if (req.blockMask) {
+      // [B|1, H|1, nq, nk] of i1, i8 or i32; a kept block is any non-zero.
+      Type elem =
+          std::vector<Type>{f.builder.getI1Type(), f.builder.getI8Type(),
+                            f.builder.getI32Type()}[pick(rng, 0, 2)];
+      std::vector<int64_t> bits;
+      for (uint8_t kept : data.blocks)
+        bits.push_back(kept ? (pick(rng, 0, 1) ? 1 : -pick(rng, 1, 100)) : 0);
+      base.blockMask = f.intTensor({data.batches, data.heads, nq, nk}, elem,
+                                   bits, pick(rng, 0, 1));
+    }
+
+    struct PointCase {
+      Point p;
+      size_t result;
+    };
+    struct RangeCase {
+      int64_t b, h;
+      Interval q;
+      size_t lo, hi;
+    };
+    struct TileCase {
+      Box box;
+      size_t result;
+    };
+    std::vector<PointCase> points;
+    std::vector<RangeCase> ranges;
+    std::vector<TileCase> tiles;
+    // Sizes skewed towards small ones, so that small masks have full tiles.
+    auto span = [&](int64_t len) {
+      int64_t lo = pick(rng, 0, len - 1);
+      return Interval{lo, std::min(len, lo + pick(rng, 1, pick(rng, 1, 33)))};
+    };
+    for (int i = 0; i < kPoints; ++i) {
+      Point pt{pick(rng, 0, p.batch - 1), pick(rng, 0, p.heads - 1),
+               pick(rng, 0, p.qLen - 1), pick(rng, 0, p.kvLen - 1)};
+      IRArgs a = base;
+      a.b = f.index(pt.b);
+      a.h = f.index(pt.h);
+      a.q = f.index(pt.q);
+      a.k = f.index(pt.k);
+      points.push_back({pt, f.yield(m.buildVisible(f.builder, f.loc, a))});
+    }
+    for (int i = 0; i < kRanges; ++i) {
+      RangeCase r{pick(rng, 0, p.batch - 1), pick(rng, 0, p.heads - 1),
+                  span(p.qLen), 0, 0};
+      IRArgs a = base;
+      a.b = f.index(r.b);
+      a.h = f.index(r.h);
+      a.qLo = f.index(r.q.lo);
+      a.qHi = f.index(r.q.hi);
+      auto [lo, hi] = m.buildKVRange(f.builder, f.loc, a);
+      r.lo = f.yield(lo);
+      r.hi = f.yield(hi);
+      ranges.push_back(r);
+    }
+    for (int i = 0; i < kTiles; ++i) {
+      Box box{pick(rng, 0, p.batch - 1), pick(rng, 0, p.heads - 1),
+              span(p.qLen), span(p.kvLen)};
+      IRArgs a = base;
+      a.b = f.index(box.b);
+      a.h = f.index(box.h);
+      a.qLo = f.index(box.q.lo);
+      a.qHi = f.index(box.q.hi);
+      a.kLo = f.index(box.k.lo);
+      a.kHi = f.index(box.k.hi);
+      tiles.push_back({box, f.yield(m.buildTileIsFull(f.builder, f.loc, a))});
+    }
+
+    SmallVector<Attribute> values;
+    ::testing::AssertionResult folded = f.fold(values);
+    if (!folded) {
+      ADD_FAILURE() << what << ": " << folded.message();
+      return false;
+    }
+
+    for (const PointCase &c : points) {
+      bool ir = boolOf(values[c.result]);
+      bool ref = m.isVisible(c.p, mctx);
+      if (ir != ref) {
+        ADD_FAILURE() << what << ": visible(b=" << c.p.b << ", h=" << c.p.h
+                      << ", q=" << c.p.q << ", k=" << c.p.k << ") is " << ref
+                      << ", the IR says " << ir;
+        return false;
+      }
+    }
+    for (const RangeCase &c : ranges) {
+      Interval ir{intOf(values[c.lo]), intOf(values[c.hi])};
+      Interval ref = m.kvRange(c.b, c.h, c.q, mctx);
+      bool normalized = 0 <= ir.lo && ir.lo <= ir.hi && ir.hi <= p.kvLen;
+      bool contains = ref.empty() || (ir.lo <= ref.lo && ref.hi <= ir.hi);
+      if (!normalized || !contains || (exact.range && !(ir == ref))) {
+        ADD_FAILURE() << what << ": kvRange(b=" << c.b << ", h=" << c.h
+                      << ", q=[" << c.q.lo << "," << c.q.hi << ")) is ["
+                      << ref.lo << "," << ref.hi << "), the IR says [" << ir.lo
+                      << "," << ir.hi << ")";
+        return false;
+      }
+    }
+    for (const TileCase &c : tiles) {
+      bool ir = boolOf(values[c.result]);
+      bool ref = classifyTile(m, c.box, mctx) == TileClass::Full;
+      fullTiles += ir;
+      fullTilesExpected += ref;
+      if ((ir && !ref) || (exact.full && ir != ref)) {
+        ADD_FAILURE() << what << ": tile b=" << c.box.b << " h=" << c.box.h
+                      << " q=[" << c.box.q.lo << "," << c.box.q.hi << ") k=["
+                      << c.box.k.lo << "," << c.box.k.hi << ") is "
+                      << (ref ? "full" : "not full") << ", the IR says "
+                      << (ir ? "full" : "not full");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::unique_ptr<MLIRContext> ctx;
+};
+
+MaskGenerator fixed(std::string text) {
+  return [text](std::mt19937_64 &, Problem &) { return text; };
+}
+
+constexpr Exactness kExact{true, true};
+constexpr Exactness kExactRange{true, false};
+constexpr Exactness kConservative{false, false};
+
+TEST_F(MaskIRTest, All) { sweep("all", fixed("all"), kExact, 5); }
+TEST_F(MaskIRTest, Causal) { sweep("causal", genCausal, kExact); }
+TEST_F(MaskIRTest, Window) { sweep("window", genWindow, kExact); }
+TEST_F(MaskIRTest, Sink) { sweep("sink", genSink, kExact); }
+TEST_F(MaskIRTest, Prefix) { sweep("prefix", genPrefix, kExact); }
+TEST_F(MaskIRTest, Chunk) { sweep("chunk", genChunk, kExact); }
+TEST_F(MaskIRTest, Dilated) { sweep("dilated", genDilated, kExact); }
+TEST_F(MaskIRTest, Global) { sweep("global", genGlobal, kExact); }
+TEST_F(MaskIRTest, Strided) { sweep("strided", genStrided, kExactRange, 40); }
+/// Head offsets h * s mod v that overflow int64 for some head: the builder
+/// reads them from a table. Head h sees key h - 1 (s = v - 1 = -1 mod v).
+TEST_F(MaskIRTest, StridedHugePeriod) {
+  sweep(
+      "strided huge",
+      [](std::mt19937_64 &rng, Problem &p) {
+        p.heads = pick(rng, 9, 16);
+        return std::string("strided(1152921504606846974, 1152921504606846975") +
+               (pick(rng, 0, 1) ? ", 3)" : ")");
+      },
+      kExactRange, 10);
+}
+TEST_F(MaskIRTest, Neighborhood) {
+  sweep("neighborhood", genNeighborhood, kConservative, 80);
+}
+TEST_F(MaskIRTest, DocumentIds) {
+  sweep("document", fixed("document"), kConservative);
+}
+TEST_F(MaskIRTest, DocumentOffsets) {
+  sweep("document(offsets)", fixed("document(offsets)"), kConservative);
+}
+TEST_F(MaskIRTest, BlocksStatic) {
+  sweep("blocks", genBlocksStatic, kConservative);
+}
+/// Layouts smaller than the problem (possible with dynamic extents): the
+/// blocks and heads outside them are dropped.
+TEST_F(MaskIRTest, BlocksStaticUndersized) {
+  sweep(
+      "blocks undersized",
+      [](std::mt19937_64 &rng, Problem &p) {
+        std::string text = genBlocksStatic(rng, p);
+        p.qLen += pick(rng, 0, 40);
+        p.kvLen += pick(rng, 0, 40);
+        p.heads += pick(rng, 0, 3);
+        return text;
+      },
+      kConservative);
+}
+TEST_F(MaskIRTest, BlocksRuntime) {
+  sweep(
+      "blocks runtime",
+      [](std::mt19937_64 &rng, Problem &) {
+        return "blocks(" + std::to_string(pick(rng, 1, 20)) + ", " +
+               std::to_string(pick(rng, 1, 20)) + ", runtime)";
+      },
+      kConservative);
+}
+TEST_F(MaskIRTest, Heads) { sweep("heads", genHeads, kExact); }
+TEST_F(MaskIRTest, HeadsWithoutFallback) {
+  sweep(
+      "heads no fallback",
+      [](std::mt19937_64 &rng, Problem &p) {
+        p.heads = pick(rng, 3, 6);
+        return "heads([0, 2] : window(" + std::to_string(pick(rng, 0, 20)) +
+               ", bottom_right), [1] : prefix(" +
+               std::to_string(pick(rng, 1, 60)) + "))";
+      },
+      kExact);
+}
+TEST_F(MaskIRTest, MaskMod) {
+  sweep("mask_mod", fixed("mask_mod"), kConservative, 10);
+}
+TEST_F(MaskIRTest, Not) {
+  sweep(
+      "not",
+      [](std::mt19937_64 &rng, Problem &p) {
+        return "!" + (pick(rng, 0, 1) ? genWindow(rng, p) : genChunk(rng, p));
+      },
+      kConservative);
+}
+/// `and` and `or` of kinds with exact builders are exact too.
+TEST_F(MaskIRTest, AndOrOfExactKinds) {
+  std::vector<MaskGenerator> leaves = {genCausal, genWindow, genSink,
+                                       genPrefix, genChunk,  genDilated,
+                                       genGlobal};
+  sweep(
+      "and/or",
+      [&](std::mt19937_64 &rng, Problem &p) {
+        auto leaf = [&] {
+          return leaves[pick(rng, 0, leaves.size() - 1)](rng, p);
+        };
+        std::string a = leaf(), b = leaf(), c = leaf();
+        switch (pick(rng, 0, 3)) {
+        case 0:
+          return a + " & " + b;
+        case 1:
+          return a + " | " + b;
+        case 2:
+          return "(" + a + " | " + b + ") & " + c;
+        default:
+          return a + " & " + b + " | " + c;
+        }
+      },
+      kExact, 60);
+}
+
+/// Random compositions of every kind: never wrong.
+TEST_F(MaskIRTest, RandomCompositions) {
+  std::vector<MaskGenerator> leaves = {
+      genCausal,         genWindow,
+      genSink,           genPrefix,
+      genChunk,          genDilated,
+      genGlobal,         genStrided,
+      genHeads,          fixed("document"),
+      fixed("mask_mod"), fixed("all"),
+      genBlocksStatic,   fixed("blocks(8, 16, runtime)")};
+  std::function<std::string(std::mt19937_64 &, Problem &, int)> expr =
+      [&](std::mt19937_64 &rng, Problem &p, int depth) -> std::string {
+    if (depth == 0 || pick(rng, 0, 2) == 0)
+      return leaves[pick(rng, 0, leaves.size() - 1)](rng, p);
+    switch (pick(rng, 0, 2)) {
+    case 0:
+      return "(" + expr(rng, p, depth - 1) + " & " + expr(rng, p, depth - 1) +
+             ")";
+    case 1:
+      return "(" + expr(rng, p, depth - 1) + " | " + expr(rng, p, depth - 1) +
+             ")";
+    default:
+      return "!" + expr(rng, p, depth - 1);
+    }
+  };
+  sweep(
+      "composition",
+      // Leaves may change the head count (strided, heads); every leaf is
+      // defined for any count.
+      [&](std::mt19937_64 &rng, Problem &p) { return expr(rng, p, 3); },
+      kConservative, 120);
+}
+
+/// The IR KV range of a 2-D neighborhood is far narrower than all keys.
+TEST_F(MaskIRTest, NeighborhoodRangeIsNarrow) {
+  auto m =
+      parseMask(*ctx, "neighborhood(extents = [96, 96], kernel = [13, 13])");
+  ASSERT_TRUE(m);
+  FoldHarness f(*ctx);
+  IRArgs a;
+  a.qLen = a.kvLen = f.index(96 * 96);
+  a.b = a.h = f.index(0);
+  a.qLo = f.index(4096);
+  a.qHi = f.index(4096 + 128);
+  auto [lo, hi] = m.buildKVRange(f.builder, f.loc, a);
+  f.yield(lo);
+  f.yield(hi);
+  SmallVector<Attribute> values;
+  ASSERT_TRUE(f.fold(values));
+  // Windows reach at most 12 rows and 12 columns away from their query.
+  EXPECT_EQ(intOf(values[0]), 4096 - 12 * 96 - 12);
+  EXPECT_EQ(intOf(values[1]), 4096 + 128 + 12 * 96 + 12);
+}
+
+/// documentFromOffsets() against a hand-written table: empty documents are
+/// skipped, positions before the first start and from the last on are
+/// padding.
+TEST(MaskIRSemantics, DocumentFromOffsets) {
+  int64_t starts[] = {2, 5, 5, 9};
+  int64_t expected[] = {-1, -1, 0, 0, 0, 2, 2, 2, 2, -1, -1};
+  for (int64_t pos = 0; pos < 11; ++pos)
+    EXPECT_EQ(documentFromOffsets(starts, 4, pos), expected[pos]) << pos;
+}
+
+//===----------------------------------------------------------------------===//
+// Score modifiers
+//===----------------------------------------------------------------------===//
+
+class ScoreIRTest : public ::testing::Test {
+protected:
+  static constexpr int kPoints = 64;
+
+  void SetUp() override { ctx = makeContext(); }
+
+  ScoreAttr parseScore(const std::string &terms) {
+    return llvm::dyn_cast_or_null<ScoreAttr>(
+        parseAttribute("#attn.score<" + terms + ">", ctx.get()));
+  }
+
+  /// Draws `trials` problems and term lists from `gen` and compares the f32
+  /// IR of kPoints points with the fp64 apply(). Each f32 operation rounds
+  /// by 2^-24 relative to its operands, so the error is bounded relative to
+  /// the largest magnitude involved, not to the (possibly cancelled) result.
+  void sweep(const char *name,
+             std::function<std::string(std::mt19937_64 &, Problem &)> gen,
+             int trials = 20) {
+    std::mt19937_64 rng(std::hash<std::string>()(name));
+    for (int t = 0; t < trials; ++t) {
+      Problem p;
+      p.batch = pick(rng, 1, 3);
+      p.heads = pick(rng, 1, 16);
+      p.qLen = pick(rng, 1, 70);
+      p.kvLen = pick(rng, 0, 3) == 0 ? p.qLen : pick(rng, 1, 70);
+      std::string text = gen(rng, p);
+      ScoreAttr score = parseScore(text);
+      ASSERT_TRUE(score) << name << ": cannot parse '" << text << "'";
+      std::string what =
+          std::string(name) + " '" + text + "' H=" + std::to_string(p.heads) +
+          " Sq=" + std::to_string(p.qLen) + " Sk=" + std::to_string(p.kvLen);
+      if (!checkProblem(rng, score, p, what))
+        return;
+    }
+  }
+
+  bool checkProblem(std::mt19937_64 &rng, ScoreAttr score, const Problem &p,
+                    const std::string &what) {
+    FoldHarness f(*ctx);
+    ScoreContext sctx;
+    sctx.qHeads = p.heads;
+    sctx.qLen = p.qLen;
+    sctx.kvLen = p.kvLen;
+    ScoreIRArgs base;
+    base.qHeads = p.heads;
+    base.qLen = f.index(p.qLen);
+    base.kvLen = f.index(p.kvLen);
+
+    // The bias operand [B|1, H|1, Sq, Sk] in f16, bf16 or f32; the
+    // reference reads the rounded values.
+    int64_t bb = pick(rng, 0, 1) ? p.batch : 1,
+            bh = pick(rng, 0, 1) ? p.heads : 1;
+    std::vector<double> bias;
+    FloatType elem =
+        std::vector<FloatType>{f.builder.getF16Type(), f.builder.getBF16Type(),
+                               f.builder.getF32Type()}[pick(rng, 0, 2)];
+    SmallVector<APFloat> stored;
+    std::uniform_real_distribution<double> biasDist(-4.0, 4.0);
+    for (int64_t i = 0; i < bb * bh * p.qLen * p.kvLen; ++i) {
+      APFloat v(biasDist(rng));
+      bool lost;
+      v.convert(elem.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      stored.push_back(v);
+      APFloat wide = v;
+      wide.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      bias.push_back(wide.convertToDouble());
+    }
+    base.bias = f.tensor(
+        DenseElementsAttr::get(
+            RankedTensorType::get({bb, bh, p.qLen, p.kvLen}, elem), stored),
+        pick(rng, 0, 1));
+    sctx.bias = [&](int64_t b, int64_t h, int64_t q, int64_t k) {
+      b = bb == 1 ? 0 : b;
+      h = bh == 1 ? 0 : h;
+      return bias[((b * bh + h) * p.qLen + q) * p.kvLen + k];
+    };
+    // The score_mod region: s / 2 + (q - 2k + h + b) / 8.
+    sctx.scoreMod = [](double s, int64_t b, int64_t h, int64_t q, int64_t k) {
+      return s * 0.5 + static_cast<double>(q - 2 * k + h + b) * 0.125;
+    };
+    base.scoreMod = [](OpBuilder &builder, Location loc, Value s, Value b,
+                       Value h, Value q, Value k) -> Value {
+      Value two = arith::ConstantIndexOp::create(builder, loc, 2);
+      Value n = arith::SubIOp::create(
+          builder, loc, q, arith::MulIOp::create(builder, loc, k, two));
+      n = arith::AddIOp::create(builder, loc,
+                                arith::AddIOp::create(builder, loc, n, h), b);
+      Value nf = arith::SIToFPOp::create(
+          builder, loc, builder.getF32Type(),
+          arith::IndexCastOp::create(builder, loc, builder.getI64Type(), n));
+      auto c = [&](float v) {
+        return arith::ConstantOp::create(builder, loc,
+                                         builder.getF32FloatAttr(v));
+      };
+      return arith::AddFOp::create(
+          builder, loc, arith::MulFOp::create(builder, loc, s, c(0.5f)),
+          arith::MulFOp::create(builder, loc, nf, c(0.125f)));
+    };
+
+    struct Case {
+      Point p;
+      double ref, scale;
+      size_t result;
+    };
+    std::vector<Case> cases;
+    std::uniform_real_distribution<float> scoreDist(-40.0f, 40.0f);
+    for (int i = 0; i < kPoints; ++i) {
+      Point pt{pick(rng, 0, p.batch - 1), pick(rng, 0, p.heads - 1),
+               pick(rng, 0, p.qLen - 1), pick(rng, 0, p.kvLen - 1)};
+      float s = scoreDist(rng);
+      ScoreIRArgs a = base;
+      a.b = f.index(pt.b);
+      a.h = f.index(pt.h);
+      a.q = f.index(pt.q);
+      a.k = f.index(pt.k);
+      Value v = f.f32(s);
+      double ref = s, scale = std::abs(s);
+      for (ScoreModAttrInterface term : score.getTerms()) {
+        v = term.buildScore(f.builder, f.loc, v, a);
+        double next = term.apply(ref, pt, sctx);
+        scale = std::max({scale, std::abs(next), std::abs(next - ref)});
+        ref = next;
+      }
+      cases.push_back({pt, ref, std::max(scale, 1.0), f.yield(v)});
+    }
+
+    SmallVector<Attribute> values;
+    ::testing::AssertionResult folded = f.fold(values);
+    if (!folded) {
+      ADD_FAILURE() << what << ": " << folded.message();
+      return false;
+    }
+    for (const Case &c : cases) {
+      double ir = cast<FloatAttr>(values[c.result]).getValueAsDouble();
+      if (!(std::abs(ir - c.ref) <= 1e-5 * c.scale)) {
+        ADD_FAILURE() << what << ": at (b=" << c.p.b << ", h=" << c.p.h
+                      << ", q=" << c.p.q << ", k=" << c.p.k << ") apply gives "
+                      << c.ref << ", the IR " << ir;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::unique_ptr<MLIRContext> ctx;
+};
+
+std::string genAlibi(std::mt19937_64 &rng, Problem &) {
+  const char *biases[] = {"", "(0.5)", "(1.0)", "(4.0)", "(8.0)", "(16.0)"};
+  return std::string("alibi") + biases[pick(rng, 0, 5)];
+}
+std::string genSoftcap(std::mt19937_64 &rng, Problem &) {
+  return "softcap(" + std::to_string(pick(rng, 1, 600) / 10.0) + ")";
+}
+
+TEST_F(ScoreIRTest, Alibi) { sweep("alibi", genAlibi, 40); }
+TEST_F(ScoreIRTest, Softcap) { sweep("softcap", genSoftcap); }
+TEST_F(ScoreIRTest, Bias) {
+  sweep("bias", [](auto &, auto &) { return std::string("bias"); });
+}
+TEST_F(ScoreIRTest, ScoreMod) {
+  sweep("score_mod", [](auto &, auto &) { return std::string("score_mod"); });
+}
+/// Terms applied left to right.
+TEST_F(ScoreIRTest, TermLists) {
+  sweep(
+      "terms",
+      [](std::mt19937_64 &rng, Problem &p) {
+        std::string s;
+        for (int64_t i = 0, n = pick(rng, 2, 4); i < n; ++i) {
+          s += i ? ", " : "";
+          switch (pick(rng, 0, 3)) {
+          case 0:
+            s += genAlibi(rng, p);
+            break;
+          case 1:
+            s += genSoftcap(rng, p);
+            break;
+          case 2:
+            s += "bias";
+            break;
+          default:
+            s += "score_mod";
+          }
+        }
+        return s;
+      },
+      40);
+}
+
+} // namespace
