@@ -9,6 +9,8 @@
 #include "attn/InitAll.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Conversion/Passes.h"
+#include "attn/Pipelines/Pipelines.h"
 #include "attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,6 +31,8 @@ void attn::registerAllDialects(mlir::DialectRegistry &registry) {
 void attn::registerAllPasses() {
   static bool registered = [] {
     attn::registerAttnPasses();
+    attn::registerAttnConversionPasses();
+    attn::registerAttnPipelines();
     mlir::registerCanonicalizerPass();
     mlir::registerCSEPass();
     return true;

@@ -152,6 +152,45 @@ def AttnTileQueries : Pass<"attn-tile-queries"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def AttnMaskSchedule : Pass<"attn-mask-schedule"> {
+  let summary = "Visit only the KV tiles the mask leaves; skip the predicate on full tiles";
+  let description = [{
+    For each KV loop (`attn.kv_loop`) whose mask is analytic (the same for
+    every head and batch entry, no run-time data), replaces the loop bounds
+    by the key range of the Q tile, computed at run time from the tile's
+    bounds and the actual lengths (no host-side mask construction), and
+    splits the score map: tiles the mask shows entirely run without the
+    predicate.
+
+    ```mlir
+    // causal, after the pass
+    %hi = arith.minsi (%q0 + %tq), %sk ...
+    scf.for %k0 = %c0 to %hi step %c64 ... {
+      %full = arith.cmpi sle, %k_hi_minus_1, %q0 ...
+      %s = scf.if %full -> tensor<...> {
+        %u = attn.score_map %qk ... {scale = ...}          // no mask
+      } else {
+        %m = attn.score_map %qk ... {mask = #attn.mask<causal>, scale = ...}
+      }
+    }
+    ```
+    Head- or data-dependent masks keep the dense loop, predicate on every
+    tile. With `report`, a remark counts visited, full and partial tiles for
+    static lengths (causal at S = 4096 with 128x128 tiles: 528 of 1024).
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit the tile counts of each KV loop as a remark">
+  ];
+  let statistics = [
+    Statistic<"numRanged", "ranged-loops", "KV loops bounded by the mask">,
+    Statistic<"numSplit", "split-loops", "KV loops split into full/partial tiles">
+  ];
+  let dependentDialects = ["::attn::AttnDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def AttnIOSchedule : Pass<"attn-io-schedule"> {
   let summary = "Choose tile sizes with an IO-aware cost model";
   let description = [{

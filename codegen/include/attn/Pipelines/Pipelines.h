@@ -1,0 +1,45 @@
+//===- Pipelines.h - Named pipelines of attn ---------------------*- C++ -*-===//
+//
+// attn-to-cpu: from attn.attention to LLVM dialect IR that the MLIR
+// ExecutionEngine runs. The options live only here; attn-opt, the CPU runner
+// and the tests all call the same build function.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_PIPELINES_PIPELINES_H
+#define ATTN_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace attn {
+
+struct AttnToCpuOptions : public mlir::PassPipelineOptions<AttnToCpuOptions> {
+  Option<int64_t> qTile{*this, "q-tile",
+                        llvm::cl::desc("Queries per tile (0: schedule)"),
+                        llvm::cl::init(0)};
+  Option<int64_t> kvTile{*this, "kv-tile",
+                         llvm::cl::desc("Keys per tile (0: schedule)"),
+                         llvm::cl::init(0)};
+  Option<bool> lowerToLLVM{
+      *this, "to-llvm",
+      llvm::cl::desc("Lower to the LLVM dialect (off: stop at loops on "
+                     "buffers)"),
+      llvm::cl::init(true)};
+};
+
+/// The tensor-level part shared by every target: cascade, fusion, tiling,
+/// schedules.
+void buildAttnCascadePipeline(mlir::OpPassManager &pm, int64_t qTile,
+                              int64_t kvTile);
+
+/// attn.attention to LLVM dialect IR for the host CPU.
+void buildAttnToCpuPipeline(mlir::OpPassManager &pm,
+                            const AttnToCpuOptions &options);
+
+/// Registers attn-to-cpu with the pass pipeline registry.
+void registerAttnPipelines();
+
+} // namespace attn
+
+#endif // ATTN_PIPELINES_PIPELINES_H

@@ -1,0 +1,312 @@
+//===- AttnToLinalg.cpp - attn.einsum and attn.score_map to linalg --------===//
+//
+// Extended Einsums become linalg.generic ops over their equation's axes; a
+// score map becomes a linalg.generic over the score tile that inlines the
+// mask's visible() and the score modifiers through the mask and score
+// interfaces' IR builders.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <limits>
+
+namespace attn {
+#define GEN_PASS_DEF_ATTNLOWERTOLINALG
+#include "attn/Conversion/Passes.h.inc"
+} // namespace attn
+
+using namespace mlir;
+using namespace attn;
+
+/// Converts a float scalar to `to` (extf or truncf).
+static Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+/// The map of an einsum on f32 scalars.
+static Value buildCompute(OpBuilder &b, Location loc, EinsumCompute c,
+                          ValueRange x) {
+  Type f32 = b.getF32Type();
+  auto constant = [&](double v) {
+    return arith::ConstantOp::create(b, loc, f32, b.getFloatAttr(f32, v));
+  };
+  switch (c) {
+  case EinsumCompute::copy:
+    return x[0];
+  case EinsumCompute::neg:
+    return arith::NegFOp::create(b, loc, x[0]);
+  case EinsumCompute::exp:
+    return math::ExpOp::create(b, loc, x[0]);
+  case EinsumCompute::log:
+    return math::LogOp::create(b, loc, x[0]);
+  case EinsumCompute::mul:
+    return arith::MulFOp::create(b, loc, x[0], x[1]);
+  case EinsumCompute::add:
+    return arith::AddFOp::create(b, loc, x[0], x[1]);
+  case EinsumCompute::sub:
+    return arith::SubFOp::create(b, loc, x[0], x[1]);
+  case EinsumCompute::div:
+    return arith::DivFOp::create(b, loc, x[0], x[1]);
+  case EinsumCompute::max:
+    return arith::MaximumFOp::create(b, loc, x[0], x[1]);
+  case EinsumCompute::exp_sub: {
+    // exp(a - b), and 0 when b = -inf (a row whose keys are all hidden).
+    Value diff = arith::SubFOp::create(b, loc, x[0], x[1]);
+    Value e = math::ExpOp::create(b, loc, diff);
+    Value ninf = constant(-std::numeric_limits<double>::infinity());
+    Value isNinf = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                         x[1], ninf);
+    return arith::SelectOp::create(b, loc, isNinf, constant(0.0), e);
+  }
+  case EinsumCompute::safe_div: {
+    Value q = arith::DivFOp::create(b, loc, x[0], x[1]);
+    Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                         x[1], constant(0.0));
+    return arith::SelectOp::create(b, loc, isZero, constant(0.0), q);
+  }
+  }
+  return x[0];
+}
+
+namespace {
+
+struct LowerEinsum : OpRewritePattern<EinsumOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(EinsumOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto [lhs, out] = op.getEquation().split("->");
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/true);
+
+    // Iteration axes: the output's, then the reduced ones.
+    std::string axes = out.str();
+    for (StringRef term : terms)
+      for (char c : term)
+        if (axes.find(c) == std::string::npos)
+          axes.push_back(c);
+    auto mapFor = [&](StringRef term) {
+      SmallVector<AffineExpr> exprs;
+      for (char c : term)
+        exprs.push_back(getAffineDimExpr(axes.find(c), ctx));
+      return AffineMap::get(axes.size(), 0, exprs, ctx);
+    };
+    SmallVector<AffineMap> maps;
+    for (StringRef term : terms)
+      maps.push_back(mapFor(term));
+    maps.push_back(mapFor(out));
+    SmallVector<utils::IteratorType> iterators(out.size(),
+                                               utils::IteratorType::parallel);
+    iterators.append(axes.size() - out.size(),
+                     utils::IteratorType::reduction);
+
+    // Init: the result's extents, read from the inputs where dynamic.
+    RankedTensorType type = op.getResult().getType();
+    SmallVector<Value> dynSizes;
+    for (auto [i, c] : llvm::enumerate(out)) {
+      if (!type.isDynamicDim(i))
+        continue;
+      for (auto [term, input] : llvm::zip(terms, op.getInputs())) {
+        size_t pos = term.find(c);
+        if (pos == StringRef::npos)
+          continue;
+        dynSizes.push_back(tensor::DimOp::create(rewriter, loc, input, pos));
+        break;
+      }
+    }
+    Value init = tensor::EmptyOp::create(rewriter, loc, type, dynSizes);
+    Type elem = type.getElementType();
+    std::optional<EinsumReduce> reduce = op.getReduce();
+    if (reduce) {
+      double identity = *reduce == EinsumReduce::add
+                            ? 0.0
+                            : -std::numeric_limits<double>::infinity();
+      Value id = arith::ConstantOp::create(rewriter, loc, elem,
+                                           rewriter.getFloatAttr(elem, identity));
+      init = linalg::FillOp::create(rewriter, loc, id, init).getResult(0);
+    }
+
+    EinsumCompute compute = op.getCompute();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, op.getInputs(), init, maps, iterators,
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Type f32 = b.getF32Type();
+          SmallVector<Value> xs;
+          for (Value v : args.drop_back())
+            xs.push_back(convertFloat(b, loc, v, f32));
+          Value y = buildCompute(b, loc, compute, xs);
+          if (reduce) {
+            Value acc = convertFloat(b, loc, args.back(), f32);
+            y = *reduce == EinsumReduce::add
+                    ? arith::AddFOp::create(b, loc, acc, y).getResult()
+                    : arith::MaximumFOp::create(b, loc, acc, y).getResult();
+          }
+          linalg::YieldOp::create(b, loc, convertFloat(b, loc, y, elem));
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// Inlines a single-block region at the builder's point with `args` for its
+/// block arguments; returns the value its attn.yield yields.
+static Value inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
+  IRMapping mapping;
+  Block &block = region.front();
+  for (auto [arg, v] : llvm::zip(block.getArguments(), args))
+    mapping.map(arg, v);
+  for (Operation &op : block.without_terminator())
+    b.clone(op, mapping);
+  auto yield = cast<YieldOp>(block.getTerminator());
+  return mapping.lookupOrDefault(yield.getValues().front());
+}
+
+struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ScoreMapOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    RankedTensorType type = op.getResult().getType();
+    int64_t groups = type.getDimSize(2);
+    if (ShapedType::isDynamic(groups) || ShapedType::isDynamic(type.getDimSize(1)))
+      return rewriter.notifyMatchFailure(op, "heads must be static");
+    int64_t qHeads = type.getDimSize(1) * groups;
+    MaskExprAttrInterface mask = op.getMaskExpr();
+    bool hasMask = static_cast<bool>(op.getMaskAttr());
+    ScoreAttr score = op.getScoreAttr();
+    float scale = op.getScaleAttr().getValueAsDouble();
+
+    SmallVector<Value> dynSizes;
+    for (int64_t i = 0; i < 5; ++i)
+      if (type.isDynamicDim(i))
+        dynSizes.push_back(
+            tensor::DimOp::create(rewriter, loc, op.getScores(), i));
+    Value init = tensor::EmptyOp::create(rewriter, loc, type, dynSizes);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(5, ctx);
+    SmallVector<utils::IteratorType> iterators(5,
+                                               utils::IteratorType::parallel);
+    Region &maskMod = op.getMaskMod();
+    Region &scoreMod = op.getScoreMod();
+
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, op.getScores(), init,
+        SmallVector<AffineMap>{id, id}, iterators,
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Type f32 = b.getF32Type();
+          Value bIdx = linalg::IndexOp::create(b, loc, 0);
+          Value hkv = linalg::IndexOp::create(b, loc, 1);
+          Value g = linalg::IndexOp::create(b, loc, 2);
+          Value p = linalg::IndexOp::create(b, loc, 3);
+          Value m = linalg::IndexOp::create(b, loc, 4);
+          Value groupsV = arith::ConstantIndexOp::create(b, loc, groups);
+          Value h = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, hkv, groupsV), g);
+          Value q = arith::AddIOp::create(b, loc, op.getQOffset(), p);
+          Value k = arith::AddIOp::create(b, loc, op.getKvOffset(), m);
+
+          // s = scale * q.k, then the score modifiers in order.
+          Value s = arith::MulFOp::create(
+              b, loc, args[0],
+              arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(scale)));
+          if (score) {
+            mask::ScoreIRArgs sargs;
+            sargs.b = bIdx;
+            sargs.h = h;
+            sargs.q = q;
+            sargs.k = k;
+            sargs.qLen = op.getQLen();
+            sargs.kvLen = op.getKvLen();
+            sargs.qHeads = qHeads;
+            sargs.bias = op.getBias();
+            sargs.scoreMod = [&](OpBuilder &b, Location, Value s, Value bb,
+                                 Value hh, Value qq, Value kk) {
+              return inlineRegion(b, scoreMod, {s, bb, hh, qq, kk});
+            };
+            for (ScoreModAttrInterface term : score.getTerms())
+              s = term.buildScore(b, loc, s, sargs);
+          }
+
+          // Keys beyond the length, and those the mask hides, give -inf.
+          Value visible = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::slt, k, op.getKvLen());
+          Value qIn = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                            q, op.getQLen());
+          visible = arith::AndIOp::create(b, loc, visible, qIn);
+          if (hasMask) {
+            mask::IRArgs margs;
+            margs.b = bIdx;
+            margs.h = h;
+            margs.q = q;
+            margs.k = k;
+            margs.qLen = op.getQLen();
+            margs.kvLen = op.getKvLen();
+            margs.qHeads = qHeads;
+            margs.qSegments = op.getQSegments();
+            margs.kvSegments = op.getKvSegments();
+            margs.blockMask = op.getBlockMask();
+            margs.maskMod = [&](OpBuilder &b, Location, Value bb, Value hh,
+                                Value qq, Value kk) {
+              return inlineRegion(b, maskMod, {bb, hh, qq, kk});
+            };
+            // Guard the mask's reads of run-time data: clamp to valid
+            // positions (the result is discarded where out of range).
+            Value one = arith::ConstantIndexOp::create(b, loc, 1);
+            Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+            auto clampTo = [&](Value x, Value len) {
+              Value last = arith::SubIOp::create(b, loc, len, one);
+              Value lo = arith::MaxSIOp::create(b, loc, zero, last);
+              return arith::MinSIOp::create(b, loc, x, lo).getResult();
+            };
+            margs.q = clampTo(q, op.getQLen());
+            margs.k = clampTo(k, op.getKvLen());
+            Value shown = mask.buildVisible(b, loc, margs);
+            visible = arith::AndIOp::create(b, loc, visible, shown);
+          }
+          Value ninf = arith::ConstantOp::create(
+              b, loc, f32,
+              b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+          linalg::YieldOp::create(
+              b, loc,
+              arith::SelectOp::create(b, loc, visible, s, ninf).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+struct LowerToLinalgPass
+    : public attn::impl::AttnLowerToLinalgBase<LowerToLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<LowerEinsum, LowerScoreMap>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    WalkResult left = getOperation()->walk([](Operation *op) {
+      if (isa<EinsumOp, ScoreMapOp>(op)) {
+        op->emitError("attn-lower-to-linalg could not lower this op");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

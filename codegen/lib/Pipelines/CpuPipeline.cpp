@@ -1,0 +1,77 @@
+//===- CpuPipeline.cpp - attn.attention to LLVM IR for the host CPU -------===//
+//
+// The cascade passes, then linalg on tensors, one-shot bufferization with
+// results turned into out-parameters (the caller owns every buffer), loops,
+// and the upstream conversions to the LLVM dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Pipelines/Pipelines.h"
+
+#include "attn/Conversion/Passes.h"
+#include "attn/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void attn::buildAttnCascadePipeline(OpPassManager &pm, int64_t qTile,
+                                    int64_t kvTile) {
+  pm.addPass(createAttnIOSchedule());
+  pm.addPass(createAttnDecomposeAttention());
+  pm.addPass(createAttnFuseOnlineSoftmax(AttnFuseOnlineSoftmaxOptions{kvTile}));
+  pm.addPass(createAttnTileQueries(AttnTileQueriesOptions{qTile}));
+  pm.addPass(createAttnMaskSchedule());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void attn::buildAttnToCpuPipeline(OpPassManager &pm,
+                                  const AttnToCpuOptions &options) {
+  buildAttnCascadePipeline(pm, options.qTile, options.kvTile);
+  pm.addPass(createAttnLowerToLinalg());
+  pm.addPass(createCanonicalizerPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass());
+  pm.addPass(createCanonicalizerPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (!options.lowerToLLVM)
+    return;
+
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(arith::createArithExpandOpsPass(
+      arith::ArithExpandOpsPassOptions{/*includeBf16=*/true}));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void attn::registerAttnPipelines() {
+  PassPipelineRegistration<AttnToCpuOptions>(
+      "attn-to-cpu",
+      "attn.attention to LLVM dialect IR for the host CPU (cascade, fusion, "
+      "tiling, schedules, bufferization, loops)",
+      buildAttnToCpuPipeline);
+}

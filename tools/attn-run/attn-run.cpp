@@ -1,0 +1,243 @@
+//===- attn-run.cpp - Run an attn spec on .npy files ----------------------===//
+//
+//   attn-run SPEC.mlir --device cpu --inputs q.npy,k.npy,v.npy[,...]
+//            --outputs o.npy[,lse.npy] [--entry NAME] [--repeat N] [--seed S]
+//
+// Compiles the spec for the device, reads the inputs in the entry's argument
+// order (float32 data is rounded to the spec's element type), runs it and
+// writes each result as float32 .npy. Without --inputs, float inputs are
+// drawn from N(0, 1) with --seed. With --repeat N, prints the median time
+// of N runs. Every error is one line and a non-zero exit; an output file is
+// written only when everything succeeded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Runtime/Float16.h"
+#include "attn/Runtime/Npy.h"
+#include "attn/Target/CPU/CpuKernel.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <random>
+
+using namespace attn;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> specPath(cl::Positional, cl::Required,
+                                     cl::desc("<spec.mlir>"));
+static cl::opt<std::string> device("device", cl::desc("cpu or cuda"),
+                                   cl::init("cpu"));
+static cl::opt<std::string>
+    inputsOpt("inputs", cl::desc("Comma-separated .npy inputs, in the entry "
+                                 "function's argument order"));
+static cl::opt<std::string>
+    outputsOpt("outputs", cl::desc("Comma-separated .npy outputs (float32)"));
+static cl::opt<std::string> entry("entry",
+                                  cl::desc("Entry function (default: the one "
+                                           "holding attn.attention)"));
+static cl::opt<unsigned> repeat("repeat",
+                                cl::desc("Run N times, print the median time"),
+                                cl::init(0));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
+                              cl::init(0));
+
+[[noreturn]] static void fail(const llvm::Twine &message) {
+  llvm::errs() << "attn-run: error: " << message << "\n";
+  std::exit(1);
+}
+
+/// One argument or result held in the spec's element type.
+struct Buffer {
+  mlir::Type elementType;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+  HostBuffer host() { return {bytes.data(), shape}; }
+};
+
+static size_t byteWidth(mlir::Type t) {
+  return t.isInteger(1) ? 1 : (t.getIntOrFloatBitWidth() + 7) / 8;
+}
+
+static int64_t product(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// Converts one .npy array to the spec's element type.
+static Buffer toBuffer(const runtime::NpyArray &array, mlir::Type type,
+                       const std::string &name) {
+  Buffer buffer{type, array.shape, {}};
+  int64_t n = array.numElements();
+  if (n < 0)
+    fail(name + ": bad shape");
+  buffer.bytes.resize(n * byteWidth(type));
+  std::string error;
+  if (type.isF32() || type.isF16() || type.isBF16()) {
+    if (!runtime::npyIsFloat(array.dtype))
+      fail(name + ": dtype " + array.dtype + " where the spec expects a float");
+    std::vector<float> values;
+    if (!runtime::npyToFloat(array, values, error))
+      fail(name + ": " + error);
+    for (int64_t i = 0; i < n; ++i) {
+      if (type.isF32()) {
+        std::memcpy(buffer.bytes.data() + 4 * i, &values[i], 4);
+        continue;
+      }
+      uint16_t bits = type.isBF16() ? runtime::floatToBFloat16(values[i])
+                                    : runtime::floatToHalf(values[i]);
+      std::memcpy(buffer.bytes.data() + 2 * i, &bits, 2);
+    }
+    return buffer;
+  }
+  if (runtime::npyIsFloat(array.dtype))
+    fail(name + ": dtype " + array.dtype + " where the spec expects integers");
+  std::vector<int64_t> values;
+  if (!runtime::npyToInt64(array, values, error))
+    fail(name + ": " + error);
+  size_t width = byteWidth(type);
+  for (int64_t i = 0; i < n; ++i)
+    std::memcpy(buffer.bytes.data() + width * i, &values[i], width);
+  return buffer;
+}
+
+/// A result as float32 values.
+static std::vector<float> toFloats(const Buffer &buffer) {
+  int64_t n = product(buffer.shape);
+  std::vector<float> values(n);
+  for (int64_t i = 0; i < n; ++i) {
+    if (buffer.elementType.isF32()) {
+      std::memcpy(&values[i], buffer.bytes.data() + 4 * i, 4);
+    } else {
+      uint16_t bits;
+      std::memcpy(&bits, buffer.bytes.data() + 2 * i, 2);
+      values[i] = buffer.elementType.isBF16() ? runtime::bfloat16ToFloat(bits)
+                                              : runtime::halfToFloat(bits);
+    }
+  }
+  return values;
+}
+
+static std::vector<std::string> splitList(llvm::StringRef list) {
+  std::vector<std::string> items;
+  llvm::SmallVector<llvm::StringRef> parts;
+  list.split(parts, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef p : parts)
+    items.push_back(p.trim().str());
+  return items;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "attn-run: run an attn spec\n");
+
+  if (device == "cuda")
+    fail("--device cuda is not available in this build yet; use --device cpu");
+  if (device != "cpu")
+    fail("unknown device '" + device + "', expected cpu or cuda");
+
+  auto file = llvm::MemoryBuffer::getFile(specPath);
+  if (!file)
+    fail(specPath + ": " + file.getError().message());
+  auto kernel = CpuKernel::compile((*file)->getBuffer(), entry);
+  if (!kernel)
+    fail(llvm::toString(kernel.takeError()));
+  const EntrySignature &sig = (*kernel)->getSignature();
+
+  // Inputs: files, or N(0, 1) draws for float arguments.
+  std::vector<Buffer> inputs;
+  std::vector<std::string> inputPaths = splitList(inputsOpt);
+  if (!inputPaths.empty() && inputPaths.size() != sig.inputs.size())
+    fail("the entry takes " + llvm::Twine(sig.inputs.size()) +
+         " inputs, --inputs names " + llvm::Twine(inputPaths.size()));
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (size_t i = 0; i < sig.inputs.size(); ++i) {
+    mlir::RankedTensorType type = sig.inputs[i];
+    runtime::NpyArray array;
+    std::string name;
+    if (!inputPaths.empty()) {
+      name = inputPaths[i];
+      std::string error;
+      if (!runtime::readNpy(name, array, error))
+        fail(error);
+    } else {
+      name = "input " + std::to_string(i);
+      if (!type.getElementType().isFloat() || !type.hasStaticShape())
+        fail(name + " is not a float tensor of static shape: give --inputs");
+      std::vector<float> values(type.getNumElements());
+      for (float &v : values)
+        v = normal(rng);
+      array = runtime::makeNpyFloat32(
+          std::vector<int64_t>(type.getShape().begin(), type.getShape().end()),
+          values);
+    }
+    if (static_cast<int64_t>(array.shape.size()) != type.getRank())
+      fail(name + ": rank " + llvm::Twine(array.shape.size()) +
+           ", the spec expects " + llvm::Twine(type.getRank()));
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (!type.isDynamicDim(d) && type.getDimSize(d) != array.shape[d])
+        fail(name + ": extent " + llvm::Twine(array.shape[d]) + " in dim " +
+             llvm::Twine(d) + ", the spec expects " +
+             llvm::Twine(type.getDimSize(d)));
+    inputs.push_back(toBuffer(array, type.getElementType(), name));
+  }
+
+  // Results, shaped from the inputs.
+  std::vector<std::vector<int64_t>> inputShapes;
+  for (Buffer &b : inputs)
+    inputShapes.push_back(b.shape);
+  auto shapes = (*kernel)->inferResultShapes(inputShapes);
+  if (!shapes)
+    fail(llvm::toString(shapes.takeError()));
+  std::vector<Buffer> results;
+  for (auto [type, shape] : llvm::zip(sig.results, *shapes)) {
+    Buffer b{type.getElementType(), shape, {}};
+    b.bytes.assign(product(shape) * byteWidth(b.elementType), 0xff);
+    results.push_back(std::move(b));
+  }
+  std::vector<std::string> outputPaths = splitList(outputsOpt);
+  if (outputPaths.size() > results.size())
+    fail("the entry returns " + llvm::Twine(results.size()) +
+         " results, --outputs names " + llvm::Twine(outputPaths.size()));
+
+  std::vector<HostBuffer> in, out;
+  for (Buffer &b : inputs)
+    in.push_back(b.host());
+  for (Buffer &b : results)
+    out.push_back(b.host());
+  if (auto err = (*kernel)->run(in, out))
+    fail(llvm::toString(std::move(err)));
+  if (repeat > 0) {
+    std::vector<double> times;
+    for (unsigned r = 0; r < repeat; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      if (auto err = (*kernel)->run(in, out))
+        fail(llvm::toString(std::move(err)));
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+    std::sort(times.begin(), times.end());
+    llvm::outs() << "median time: " << times[times.size() / 2] << " ms over "
+                 << repeat << " runs (cpu)\n";
+  }
+
+  for (auto [path, result] : llvm::zip(outputPaths, results)) {
+    std::string error;
+    if (!runtime::writeNpyFloat32(path, result.shape, toFloats(result), error))
+      fail(error);
+  }
+  llvm::outs() << "attn-run: ran @" << (*kernel)->getEntryName() << " on "
+               << device << "\n";
+  return 0;
+}
