@@ -285,7 +285,7 @@ bool parsePreamble(const uint8_t *prefix, uint64_t fileSize,
                    std::string &error) {
   size_t have = fileSize < 12 ? static_cast<size_t>(fileSize) : 12;
   size_t magicHave = have < kMagicSize ? have : kMagicSize;
-  if (std::memcmp(prefix, kMagic, magicHave) != 0) {
+  if (magicHave > 0 && std::memcmp(prefix, kMagic, magicHave) != 0) {
     error = "not a .npy file (bad magic string)";
     return false;
   }
