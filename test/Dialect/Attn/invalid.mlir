@@ -1596,3 +1596,259 @@ func.func @runtime_blocks_with_two_sizes(%q: tensor<1x4x128x8xf32>, %k: tensor<1
       : tensor<1x4x128x8xf32>, tensor<1x4x128x8xf32>, tensor<1x4x128x8xf32> -> tensor<1x4x128x8xf32>
   return %0 : tensor<1x4x128x8xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// attn.score_map (the messages on operands and regions are attn.attention's)
+//===----------------------------------------------------------------------===//
+
+func.func @score_map_rank_4(%s: tensor<1x8x64x64xf32>, %i: index) -> tensor<1x8x64x64xf32> {
+  // expected-error@+1 {{'attn.score_map' op scores must be [B, Hkv, G, Tq, Tk], found 'tensor<1x8x64x64xf32>'}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32} : tensor<1x8x64x64xf32>
+  return %0 : tensor<1x8x64x64xf32>
+}
+
+// -----
+
+func.func @score_map_rank_6(%s: tensor<1x2x4x8x16x16xf32>, %i: index) -> tensor<1x2x4x8x16x16xf32> {
+  // expected-error@+1 {{scores must be [B, Hkv, G, Tq, Tk], found 'tensor<1x2x4x8x16x16xf32>'}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32} : tensor<1x2x4x8x16x16xf32>
+  return %0 : tensor<1x2x4x8x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_scores_not_f32(%s: tensor<1x2x4x16x16xbf16>, %i: index) -> tensor<1x2x4x16x16xbf16> {
+  // expected-error@+1 {{operand #0 must be ranked tensor of 32-bit float values}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32} : tensor<1x2x4x16x16xbf16>
+  return %0 : tensor<1x2x4x16x16xbf16>
+}
+
+// -----
+
+func.func @score_map_result_type_differs(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x?xf32> {
+  // The custom syntax takes one type; the generic form can give two.
+  // expected-error@+1 {{failed to verify that all of {scores, result} have same type}}
+  %0 = "attn.score_map"(%s, %i, %i, %i, %i) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>, scale = 0.125 : f32}> ({}, {})
+      : (tensor<1x2x4x16x16xf32>, index, index, index, index) -> tensor<1x2x4x16x?xf32>
+  return %0 : tensor<1x2x4x16x?xf32>
+}
+
+// -----
+
+func.func @score_map_without_scale(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // Unlike attn.attention, the map has no default scale.
+  // expected-error@+1 {{requires attribute 'scale'}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_scale_zero(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{'attn.score_map' op scale must be finite and > 0, found 0}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.0 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_scale_negative(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{scale must be finite and > 0, found -1.250000e-01}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = -0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_scale_nan(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{scale must be finite and > 0, found nan}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0x7FC00000 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_scale_infinite(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{scale must be finite and > 0, found INF}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0x7F800000 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_document_without_segments(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{'attn.score_map' op mask kind 'document' needs the segments(%q_ids, %kv_ids) operands}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {mask = #attn.mask<causal & document>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_segments_without_document(%s: tensor<1x2x4x16x16xf32>, %i: index, %qs: tensor<1x16xi32>, %ks: tensor<1x16xi32>) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{segments operands given but the mask has no 'document' kind}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] segments(%qs, %ks : tensor<1x16xi32>, tensor<1x16xi32>) {mask = #attn.mask<causal>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_only_query_segments(%s: tensor<1x2x4x16x16xf32>, %i: index, %qs: tensor<1x16xi32>) -> tensor<1x2x4x16x16xf32> {
+  // The custom syntax always takes both; the generic form can give one.
+  // expected-error@+1 {{segments needs both query and key operands}}
+  %0 = "attn.score_map"(%s, %i, %i, %i, %i, %qs) <{mask = #attn.mask<document>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0, 0, 0>, scale = 0.125 : f32}> ({}, {})
+      : (tensor<1x2x4x16x16xf32>, index, index, index, index, tensor<1x16xi32>) -> tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_document_ids_and_offsets(%s: tensor<1x2x4x16x16xf32>, %i: index, %qs: tensor<1x16xi32>, %ks: tensor<1x16xi32>) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{mask uses document ids and document offsets; the segments operands can hold only one}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] segments(%qs, %ks : tensor<1x16xi32>, tensor<1x16xi32>) {mask = #attn.mask<document | document(offsets)>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_runtime_blocks_without_block_mask(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{mask kind 'blocks(.., runtime)' needs the block_mask(%m) operand}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {mask = #attn.mask<blocks(8, 8, runtime)>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_block_mask_without_runtime_blocks(%s: tensor<1x2x4x16x16xf32>, %i: index, %m: tensor<1x8x2x2xi8>) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{block_mask operand given but the mask has no runtime 'blocks' kind}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] block_mask(%m : tensor<1x8x2x2xi8>) {mask = #attn.mask<causal>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_runtime_blocks_with_two_sizes(%s: tensor<1x2x4x16x16xf32>, %i: index, %m: tensor<1x8x2x2xi8>) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{runtime 'blocks' kinds read one block_mask operand and must share one block size}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] block_mask(%m : tensor<1x8x2x2xi8>) {mask = #attn.mask<blocks(8, 8, runtime) | blocks(4, 4, runtime)>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_mask_mod_kind_without_region(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{'attn.score_map' op mask kind 'mask_mod' needs a mask_mod region}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {mask = #attn.mask<causal & mask_mod>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_mask_mod_region_without_kind(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{mask_mod region given but the mask does not use 'mask_mod'}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {mask = #attn.mask<causal>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+      mask_mod {
+  ^bb0(%b: index, %h: index, %q: index, %k: index):
+    %c = arith.cmpi ule, %k, %q : index
+    attn.yield %c : i1
+  }
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_mask_mod_region_arguments(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{mask_mod region must take (b, h, q, k : index)}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {mask = #attn.mask<mask_mod>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+      mask_mod {
+  ^bb0(%q: index, %k: index):
+    %c = arith.cmpi ule, %k, %q : index
+    attn.yield %c : i1
+  }
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_mask_mod_yields_index(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {mask = #attn.mask<mask_mod>, scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+      mask_mod {
+  ^bb0(%b: index, %h: index, %q: index, %k: index):
+    // expected-error@+1 {{'attn.yield' op in mask_mod must yield one 'i1'}}
+    attn.yield %q : index
+  }
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_bias_term_without_operand(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{'attn.score_map' op score modifier 'bias' needs the bias(%b) operand}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32, score = #attn.score<alibi, bias>} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_bias_operand_without_term(%s: tensor<1x2x4x16x16xf32>, %i: index, %b: tensor<1x8x16x16xf32>) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{bias operand given but the score modifiers have no 'bias'}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] bias(%b : tensor<1x8x16x16xf32>) {scale = 0.125 : f32} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_score_mod_term_without_region(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{'attn.score_map' op score modifier 'score_mod' needs a score_mod region}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32, score = #attn.score<score_mod>} : tensor<1x2x4x16x16xf32>
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_score_mod_region_without_term(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{score_mod region given but the score modifiers do not use 'score_mod'}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32, score = #attn.score<alibi>} : tensor<1x2x4x16x16xf32>
+      score_mod {
+  ^bb0(%x: f32, %b: index, %h: index, %q: index, %k: index):
+    attn.yield %x : f32
+  }
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_score_mod_region_arguments(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{score_mod region must take (s : f32, b, h, q, k : index)}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32, score = #attn.score<score_mod>} : tensor<1x2x4x16x16xf32>
+      score_mod {
+  ^bb0(%x: f32):
+    attn.yield %x : f32
+  }
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_score_mod_region_terminator(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  // expected-error@+1 {{score_mod region must end with attn.yield}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32, score = #attn.score<score_mod>} : tensor<1x2x4x16x16xf32>
+      score_mod {
+  ^bb0(%x: f32, %b: index, %h: index, %q: index, %k: index):
+    "test.terminator"(%x) : (f32) -> ()
+  }
+  return %0 : tensor<1x2x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_score_mod_yields_f16(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x16xf32> {
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {scale = 0.125 : f32, score = #attn.score<score_mod>} : tensor<1x2x4x16x16xf32>
+      score_mod {
+  ^bb0(%x: f32, %b: index, %h: index, %q: index, %k: index):
+    %t = arith.truncf %x : f32 to f16
+    // expected-error@+1 {{'attn.yield' op in score_mod must yield one 'f32'}}
+    attn.yield %t : f16
+  }
+  return %0 : tensor<1x2x4x16x16xf32>
+}

@@ -769,3 +769,71 @@ func.func @verbose_form_prints_pretty(%q: tensor<1x8x128x64xf16>, %k: tensor<1x8
       : tensor<1x8x128x64xf16>, tensor<1x8x128x64xf16>, tensor<1x8x128x64xf16> -> tensor<1x8x128x64xf16>
   return %0 : tensor<1x8x128x64xf16>
 }
+
+//===----------------------------------------------------------------------===//
+// attn.score_map: the map step of the cascade on a [B, Hkv, G, Tq, Tk] tile
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func.func @score_map_roundtrip
+// CHECK-SAME: (%[[S:[a-z0-9]+]]: tensor<1x8x4x64x64xf32>, %[[Q0:[a-z0-9]+]]: index, %[[K0:[a-z0-9]+]]: index, %[[SQ:[a-z0-9]+]]: index, %[[SK:[a-z0-9]+]]: index)
+// CHECK: %[[R:.*]] = attn.score_map %[[S]] at [%[[Q0]], %[[K0]]] lengths [%[[SQ]], %[[SK]]] {scale = 1.250000e-01 : f32} : tensor<1x8x4x64x64xf32>
+// CHECK: return %[[R]] : tensor<1x8x4x64x64xf32>
+func.func @score_map_roundtrip(%s: tensor<1x8x4x64x64xf32>, %q0: index, %k0: index, %sq: index, %sk: index) -> tensor<1x8x4x64x64xf32> {
+  %0 = attn.score_map %s at [%q0, %k0] lengths [%sq, %sk] {scale = 0.125 : f32} : tensor<1x8x4x64x64xf32>
+  return %0 : tensor<1x8x4x64x64xf32>
+}
+
+// CHECK-LABEL: func.func @score_map_mask_and_score_dynamic_tile_roundtrip
+// CHECK: attn.score_map %{{.*}} at [%{{.*}}, %{{.*}}] lengths [%{{.*}}, %{{.*}}] {mask = #attn.mask<causal & (window(128) | sink(4))>, scale = 5.000000e-01 : f32, score = #attn.score<alibi, softcap(30.0)>} : tensor<?x2x4x?x?xf32>
+func.func @score_map_mask_and_score_dynamic_tile_roundtrip(%s: tensor<?x2x4x?x?xf32>, %q0: index, %k0: index, %sq: index, %sk: index) -> tensor<?x2x4x?x?xf32> {
+  // Attributes print sorted, whatever order they are written in.
+  %0 = attn.score_map %s at [%q0, %k0] lengths [%sq, %sk]
+      {score = #attn.score<alibi, softcap(30.0)>, scale = 0.5 : f32, mask = #attn.mask<causal & (window(128) | sink(4))>}
+      : tensor<?x2x4x?x?xf32>
+  return %0 : tensor<?x2x4x?x?xf32>
+}
+
+// CHECK-LABEL: func.func @score_map_segments_roundtrip
+// CHECK-SAME: %[[QS:[a-z0-9]+]]: tensor<2x64xi32>, %[[KS:[a-z0-9]+]]: tensor<2x128xi64>
+// CHECK: attn.score_map %{{.*}} segments(%[[QS]], %[[KS]] : tensor<2x64xi32>, tensor<2x128xi64>) {mask = #attn.mask<causal & document>, scale = 2.500000e-01 : f32} : tensor<2x4x1x64x32xf32>
+func.func @score_map_segments_roundtrip(%s: tensor<2x4x1x64x32xf32>, %i: index, %qs: tensor<2x64xi32>, %ks: tensor<2x128xi64>) -> tensor<2x4x1x64x32xf32> {
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] segments(%qs, %ks : tensor<2x64xi32>, tensor<2x128xi64>)
+      {mask = #attn.mask<causal & document>, scale = 0.25 : f32} : tensor<2x4x1x64x32xf32>
+  return %0 : tensor<2x4x1x64x32xf32>
+}
+
+// CHECK-LABEL: func.func @score_map_block_mask_roundtrip
+// CHECK-SAME: %[[M:[a-z0-9]+]]: tensor<2x8x2x4xi1>
+// CHECK: attn.score_map %{{.*}} block_mask(%[[M]] : tensor<2x8x2x4xi1>) {mask = #attn.mask<blocks(64, 32, runtime)>, scale = 2.500000e-01 : f32} : tensor<2x8x1x64x32xf32>
+func.func @score_map_block_mask_roundtrip(%s: tensor<2x8x1x64x32xf32>, %i: index, %m: tensor<2x8x2x4xi1>) -> tensor<2x8x1x64x32xf32> {
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] block_mask(%m : tensor<2x8x2x4xi1>)
+      {mask = #attn.mask<blocks(64, 32, runtime)>, scale = 0.25 : f32} : tensor<2x8x1x64x32xf32>
+  return %0 : tensor<2x8x1x64x32xf32>
+}
+
+// CHECK-LABEL: func.func @score_map_bias_and_regions_roundtrip
+// CHECK-SAME: %[[B:[a-z0-9]+]]: tensor<1x4x16x16xf16>
+// CHECK: attn.score_map %{{.*}} bias(%[[B]] : tensor<1x4x16x16xf16>) {mask = #attn.mask<mask_mod>, scale = 2.500000e-01 : f32, score = #attn.score<bias, score_mod>} : tensor<1x2x2x16x16xf32> mask_mod {
+// CHECK-NEXT: ^bb0(%{{.*}}: index, %{{.*}}: index, %[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK-NEXT:   %[[C:.*]] = arith.cmpi ule, %[[J]], %[[I]] : index
+// CHECK-NEXT:   attn.yield %[[C]] : i1
+// CHECK-NEXT: } score_mod {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index):
+// CHECK-NEXT:   %[[T:.*]] = math.tanh %[[X]] : f32
+// CHECK-NEXT:   attn.yield %[[T]] : f32
+// CHECK-NEXT: }
+func.func @score_map_bias_and_regions_roundtrip(%s: tensor<1x2x2x16x16xf32>, %i: index, %b: tensor<1x4x16x16xf16>) -> tensor<1x2x2x16x16xf32> {
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] bias(%b : tensor<1x4x16x16xf16>)
+      {mask = #attn.mask<mask_mod>, score = #attn.score<bias, score_mod>, scale = 0.25 : f32}
+      : tensor<1x2x2x16x16xf32>
+      mask_mod {
+  ^bb0(%bb: index, %h: index, %q: index, %k: index):
+    %c = arith.cmpi ule, %k, %q : index
+    attn.yield %c : i1
+  } score_mod {
+  ^bb0(%x: f32, %bb: index, %h: index, %q: index, %k: index):
+    %t = math.tanh %x : f32
+    attn.yield %t : f32
+  }
+  return %0 : tensor<1x2x2x16x16xf32>
+}

@@ -130,6 +130,8 @@ CpuKernel::compile(llvm::StringRef spec, llvm::StringRef entry,
   auto transformer = makeOptimizingTransformer(/*optLevel=*/3,
                                                /*sizeLevel=*/0, nullptr);
   engineOptions.transformer = transformer;
+  llvm::StringRef runtimeLibs[] = {ATTN_MLIR_C_RUNNER_UTILS};
+  engineOptions.sharedLibPaths = runtimeLibs;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return makeError("JIT compilation failed: " +
