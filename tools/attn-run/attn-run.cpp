@@ -7,18 +7,25 @@
 // order (float32 data is rounded to the spec's element type), runs it and
 // writes each result as float32 .npy. Without --inputs, float inputs are
 // drawn from N(0, 1) with --seed. With --repeat N, prints the median time
-// of N runs. Every error is one line and a non-zero exit; an output file is
+// of N runs. With --check, compares the output with the independent fp64
+// reference under FlashAttention's rule. Every error is one line and a non-zero exit; an output file is
 // written only when everything succeeded.
 //
 //===----------------------------------------------------------------------===//
 
+#include "attn/Dialect/Attn/Reference/Reference.h"
+#include "attn/InitAll.h"
 #include "attn/Runtime/Float16.h"
 #include "attn/Runtime/Npy.h"
 #include "attn/Target/CPU/CpuKernel.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -48,6 +55,10 @@ static cl::opt<unsigned> repeat("repeat",
                                 cl::init(0));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
                               cl::init(0));
+static cl::opt<bool> check("check",
+                           cl::desc("Compare the output with the fp64 "
+                                    "reference (exit 2 on a mismatch)"),
+                           cl::init(false));
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
   llvm::errs() << "attn-run: error: " << message << "\n";
@@ -125,6 +136,68 @@ static std::vector<float> toFloats(const Buffer &buffer) {
     }
   }
   return values;
+}
+
+/// The values of a buffer as doubles (floats already rounded to the type).
+static reference::HostTensor toHostTensor(const Buffer &buffer) {
+  reference::HostTensor t;
+  t.shape = buffer.shape;
+  mlir::Type type = buffer.elementType;
+  if (type.isF32() || type.isF16() || type.isBF16()) {
+    for (float f : toFloats(buffer))
+      t.data.push_back(f);
+    return t;
+  }
+  size_t width = byteWidth(type);
+  for (int64_t i = 0, n = product(buffer.shape); i < n; ++i) {
+    int64_t v = 0;
+    std::memcpy(&v, buffer.bytes.data() + width * i, width);
+    if (width < 8 && (v >> (8 * width - 1)) & 1 && !type.isInteger(1))
+      v -= int64_t(1) << (8 * width); // sign-extend
+    t.data.push_back(static_cast<double>(v));
+  }
+  return t;
+}
+
+/// Compares the first result with the fp64 reference of the spec's
+/// attention; prints the figures.
+static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
+                               const std::vector<Buffer> &inputs,
+                               const std::vector<Buffer> &results) {
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(spec, &context);
+  AttentionOp op;
+  module->walk([&](AttentionOp a) {
+    if (!op && a->getParentOfType<mlir::func::FuncOp>().getName() == entryName)
+      op = a;
+  });
+  if (!op)
+    fail("--check: no attn.attention in the entry");
+  std::vector<reference::HostTensor> args;
+  for (const Buffer &b : inputs)
+    args.push_back(toHostTensor(b));
+  auto in = reference::referenceInputsFromArguments(op, args);
+  if (!in)
+    fail("--check: " + llvm::toString(in.takeError()));
+  auto ref = reference::computeReference(op, *in);
+  if (!ref)
+    fail("--check: " + llvm::toString(ref.takeError()));
+  auto naive = reference::computeNaive(
+      op, *in, op.getQuery().getType().getElementType());
+  if (!naive)
+    fail("--check: " + llvm::toString(naive.takeError()));
+  auto report = reference::compareWithTolerance(toHostTensor(results[0]),
+                                                ref->output, naive->output);
+  if (!report)
+    fail("--check: " + llvm::toString(report.takeError()));
+  llvm::outs() << (report->pass ? "matched" : "DID NOT MATCH")
+               << " the fp64 reference: max|out - ref| = "
+               << llvm::format("%.3g", report->maxError) << ", bound "
+               << llvm::format("%.3g", report->bound)
+               << " (2 x naive-in-input-precision error + 1e-5)\n";
+  return report->pass;
 }
 
 static std::vector<std::string> splitList(llvm::StringRef list) {
@@ -228,9 +301,15 @@ int main(int argc, char **argv) {
                           .count());
     }
     std::sort(times.begin(), times.end());
-    llvm::outs() << "median time: " << times[times.size() / 2] << " ms over "
-                 << repeat << " runs (cpu)\n";
+    llvm::outs() << "median time: "
+                 << llvm::format("%.3f", times[times.size() / 2]) << " ms over "
+                 << repeat << " runs (" << device << ")\n";
   }
+
+  int status = 0;
+  if (check && !checkWithReference((*file)->getBuffer(),
+                                   (*kernel)->getEntryName(), inputs, results))
+    status = 2;
 
   for (auto [path, result] : llvm::zip(outputPaths, results)) {
     std::string error;
@@ -239,5 +318,5 @@ int main(int argc, char **argv) {
   }
   llvm::outs() << "attn-run: ran @" << (*kernel)->getEntryName() << " on "
                << device << "\n";
-  return 0;
+  return status;
 }

@@ -113,24 +113,8 @@ protected:
     for (size_t i = 0; i < storage.size(); ++i)
       inputs.push_back({storage[i].data(), shapes[i]});
 
-    ReferenceInputs refIn;
-    for (auto [i, t] : llvm::enumerate(values)) {
-      mlir::Value arg = fn.getArgument(i);
-      if (arg == op.getQuery())
-        refIn.query = t;
-      else if (arg == op.getKey())
-        refIn.key = t;
-      else if (arg == op.getValue())
-        refIn.value = t;
-      else if (arg == op.getQSegments())
-        refIn.qSegments = t;
-      else if (arg == op.getKvSegments())
-        refIn.kvSegments = t;
-      else if (arg == op.getBlockMask())
-        refIn.blockMask = t;
-      else if (arg == op.getBias())
-        refIn.bias = t;
-    }
+    auto refIn = referenceInputsFromArguments(op, values);
+    ASSERT_TRUE(static_cast<bool>(refIn)) << llvm::toString(refIn.takeError());
 
     // Outputs, poisoned with NaN patterns.
     auto resultShapes = kernel.inferResultShapes(shapes);
@@ -149,10 +133,10 @@ protected:
     llvm::Error err = kernel.run(inputs, outputs);
     ASSERT_FALSE(static_cast<bool>(err)) << llvm::toString(std::move(err));
 
-    auto ref = computeReference(op, refIn);
+    auto ref = computeReference(op, *refIn);
     ASSERT_TRUE(static_cast<bool>(ref)) << llvm::toString(ref.takeError());
     mlir::Type elem = sig.inputs[0].getElementType();
-    auto naive = computeNaive(op, refIn, elem.isF32() ? elem : elem);
+    auto naive = computeNaive(op, *refIn, elem);
     ASSERT_TRUE(static_cast<bool>(naive)) << llvm::toString(naive.takeError());
 
     auto toDouble = [&](size_t r) {

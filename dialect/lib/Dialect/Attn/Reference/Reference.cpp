@@ -652,3 +652,43 @@ llvm::Expected<ToleranceReport> attn::reference::compareWithTolerance(
   report.pass = report.maxError <= report.bound;
   return report;
 }
+
+llvm::Expected<ReferenceInputs>
+attn::reference::referenceInputsFromArguments(
+    AttentionOp op, llvm::ArrayRef<HostTensor> arguments) {
+  ReferenceInputs inputs;
+  auto assign = [&](mlir::Value operand,
+                    HostTensor &slot) -> llvm::Error {
+    auto arg = llvm::dyn_cast<mlir::BlockArgument>(operand);
+    if (!arg || arg.getOwner() != &op->getParentRegion()->front() ||
+        arg.getArgNumber() >= arguments.size())
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "every operand of attn.attention must be an argument of its "
+          "function");
+    slot = arguments[arg.getArgNumber()];
+    return llvm::Error::success();
+  };
+  if (auto err = assign(op.getQuery(), inputs.query))
+    return std::move(err);
+  if (auto err = assign(op.getKey(), inputs.key))
+    return std::move(err);
+  if (auto err = assign(op.getValue(), inputs.value))
+    return std::move(err);
+  auto optional = [&](mlir::Value operand,
+                      std::optional<HostTensor> &slot) -> llvm::Error {
+    if (!operand)
+      return llvm::Error::success();
+    slot.emplace();
+    return assign(operand, *slot);
+  };
+  if (auto err = optional(op.getQSegments(), inputs.qSegments))
+    return std::move(err);
+  if (auto err = optional(op.getKvSegments(), inputs.kvSegments))
+    return std::move(err);
+  if (auto err = optional(op.getBlockMask(), inputs.blockMask))
+    return std::move(err);
+  if (auto err = optional(op.getBias(), inputs.bias))
+    return std::move(err);
+  return inputs;
+}

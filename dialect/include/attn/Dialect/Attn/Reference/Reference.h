@@ -102,6 +102,13 @@ struct ToleranceReport {
 /// max |out - ref| <= 2 * max |naive - ref| + 1e-5. Equal infinities (an
 /// LSE of -inf) match exactly; any other non-finite value in `out` fails.
 /// Tensors of different shapes are an error.
+/// Assigns the arguments of the function holding `op` (one HostTensor per
+/// argument, in order) to the op's operands. Every operand of the op must
+/// be an argument of that function.
+llvm::Expected<ReferenceInputs>
+referenceInputsFromArguments(AttentionOp op,
+                             llvm::ArrayRef<HostTensor> arguments);
+
 llvm::Expected<ToleranceReport> compareWithTolerance(const HostTensor &out,
                                                      const HostTensor &ref,
                                                      const HostTensor &naive);
