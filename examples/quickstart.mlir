@@ -5,9 +5,10 @@
 //          over 2 KV heads), bf16, S=256, D=64.
 // Mirrors: StreamingLLM (Xiao et al., 2023), scaled down from
 //          attention_sinks.mlir.
-// Run:     scripts/run.sh examples/quickstart.mlir
-//          (compiles with attn-to-cpu, runs on random inputs, compares with
-//          the fp64 reference, then prints the tile report.)
+// Run:     attn-opt --attn-tile-report examples/quickstart.mlir
+//          scripts/run.sh examples/quickstart.mlir compiles it with
+//          attn-to-cpu, runs it on random inputs, compares with the fp64
+//          reference, then prints the tile report.
 
 func.func @quickstart(%q: tensor<1x8x256x64xbf16>,
                       %k: tensor<1x2x256x64xbf16>,

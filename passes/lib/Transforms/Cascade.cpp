@@ -145,7 +145,13 @@ OnlineSoftmax attn::buildOnlineSoftmax(OpBuilder &b, Location loc,
                                  "bhgpf,bhgp->bhgpf", {oldNum, corr}, f32);
         Value newNum = einsum(b, loc, EinsumCompute::add,
                               "bhgpf,bhgpf->bhgpf", {scaledNum, pv}, f32);
-        scf::YieldOp::create(b, loc, ValueRange{newMax, newDen, newNum});
+        // Keep the running values' types (an einsum may infer a static
+        // extent from K or V where Q's is dynamic).
+        SmallVector<Value> next = {newMax, newDen, newNum};
+        for (auto [v, old] : llvm::zip(next, state))
+          if (v.getType() != old.getType())
+            v = tensor::CastOp::create(b, loc, old.getType(), v);
+        scf::YieldOp::create(b, loc, next);
       });
   loop->setAttr(kKVLoopAttr, b.getUnitAttr());
   return {loop, loop.getResult(0), loop.getResult(1), loop.getResult(2)};

@@ -53,8 +53,12 @@ struct FuseOnlineSoftmaxPass
   void runOnOperation() override {
     SmallVector<ScoreMapOp> maps;
     getOperation()->walk([&](ScoreMapOp op) {
-      if (!op->getParentOfType<scf::ForOp>())
-        maps.push_back(op);
+      // Maps already inside a fused KV loop are done.
+      for (auto loop = op->getParentOfType<scf::ForOp>(); loop;
+           loop = loop->getParentOfType<scf::ForOp>())
+        if (loop->hasAttr(kKVLoopAttr))
+          return;
+      maps.push_back(op);
     });
     for (ScoreMapOp map : maps)
       if (succeeded(fuse(map)))
@@ -94,7 +98,12 @@ struct FuseOnlineSoftmaxPass
       return failure();
     EinsumOp av = findUser(a, EinsumCompute::mul, "bhgpm," + axes.v + "->bhgpf",
                            EinsumReduce::add);
-    if (!av || !a->hasOneUse())
+    if (!av || !a->hasOneUse() ||
+        !av.getResult().getType().getElementType().isF32())
+      return failure();
+    // The map must read the whole key range from key 0.
+    auto kvOffset = getConstantIntValue(map.getKvOffset());
+    if (!kvOffset || *kvOffset != 0)
       return failure();
     // V, possibly converted to f32 first.
     Value value = av.getInputs()[1];
@@ -110,8 +119,23 @@ struct FuseOnlineSoftmaxPass
     if (tile <= 0)
       tile = 64;
 
+    // The loop goes after the map and V's definition; users of GM and SD
+    // (the LSE) must come after it.
+    Operation *anchor = map;
+    if (Operation *def = value.getDefiningOp())
+      if (def->getBlock() == map->getBlock() && anchor->isBeforeInBlock(def))
+        anchor = def;
+    for (Value v : {gm.getResult(), sd.getResult()})
+      for (Operation *user : v.getUsers())
+        if (user != sn && user != a &&
+            (user->getBlock() != anchor->getBlock() ||
+             !anchor->isBeforeInBlock(user)))
+          return failure();
+    if (av->getBlock() != anchor->getBlock() || !anchor->isBeforeInBlock(av))
+      return failure();
+
     OpBuilder b(map);
-    b.setInsertionPointAfter(map);
+    b.setInsertionPointAfter(anchor);
     Location loc = map.getLoc();
     OnlineSoftmax fused =
         buildOnlineSoftmax(b, loc, axes, qk.getInputs()[0], qk.getInputs()[1],
@@ -119,12 +143,20 @@ struct FuseOnlineSoftmaxPass
     // AV = numerator / denominator, once.
     Value out = einsum(b, loc, EinsumCompute::safe_div, "bhgpf,bhgp->bhgpf",
                        {fused.numerator, fused.denominator}, b.getF32Type());
+    if (out.getType() != av.getResult().getType())
+      out = tensor::CastOp::create(b, loc, av.getResult().getType(), out);
     av.getResult().replaceAllUsesWith(out);
-    gm.getResult().replaceUsesWithIf(fused.max, [&](OpOperand &use) {
+    auto castTo = [&](Value v, Type type) -> Value {
+      return v.getType() == type ? v
+                                 : tensor::CastOp::create(b, loc, type, v);
+    };
+    Value max = castTo(fused.max, gm.getResult().getType());
+    Value den = castTo(fused.denominator, sd.getResult().getType());
+    gm.getResult().replaceUsesWithIf(max, [&](OpOperand &use) {
       return use.getOwner() != sn;
     });
-    sd.getResult().replaceUsesWithIf(fused.denominator, [&](OpOperand &use) {
-      return use.getOwner() != a;
+    sd.getResult().replaceUsesWithIf(den, [&](OpOperand &use) {
+      return use.getOwner() != a && use.getOwner() != den.getDefiningOp();
     });
     for (Operation *op : {av.getOperation(), a.getOperation(),
                           sd.getOperation(), sn.getOperation(),

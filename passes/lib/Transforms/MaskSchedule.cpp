@@ -37,6 +37,20 @@ static bool isAnalytic(MaskExprAttrInterface mask) {
          !req.blockMask && !req.maskModRegion;
 }
 
+/// A length known at compile time: a constant or the static extent read by
+/// tensor.dim.
+static std::optional<int64_t> staticLength(Value v) {
+  if (auto c = getConstantIntValue(v))
+    return c;
+  if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
+    auto index = getConstantIntValue(dim.getIndex());
+    auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
+    if (index && type && !type.isDynamicDim(*index))
+      return type.getDimSize(*index);
+  }
+  return std::nullopt;
+}
+
 struct MaskSchedulePass
     : public attn::impl::AttnMaskScheduleBase<MaskSchedulePass> {
   using Base::Base;
@@ -131,8 +145,8 @@ struct MaskSchedulePass
   /// Counts, for static lengths, the tiles the schedule visits.
   void reportTiles(scf::ForOp loop, ScoreMapOp map,
                    MaskExprAttrInterface mask, int64_t kvTile) {
-    auto qLen = getConstantIntValue(map.getQLen());
-    auto kvLen = getConstantIntValue(map.getKvLen());
+    auto qLen = staticLength(map.getQLen());
+    auto kvLen = staticLength(map.getKvLen());
     auto qLoop = loop->getParentOfType<scf::ForOp>();
     std::optional<int64_t> qTile =
         qLoop && qLoop->hasAttr(kQLoopAttr) ? getConstantIntValue(qLoop.getStep())

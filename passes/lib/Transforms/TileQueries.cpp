@@ -75,8 +75,13 @@ struct TileQueriesPass
   void runOnOperation() override {
     SmallVector<scf::ForOp> loops;
     getOperation()->walk([&](scf::ForOp loop) {
-      if (loop->hasAttr(kKVLoopAttr) && !loop->getParentOfType<scf::ForOp>())
-        loops.push_back(loop);
+      if (!loop->hasAttr(kKVLoopAttr))
+        return;
+      for (auto parent = loop->getParentOfType<scf::ForOp>(); parent;
+           parent = parent->getParentOfType<scf::ForOp>())
+        if (parent->hasAttr(kQLoopAttr))
+          return;
+      loops.push_back(loop);
     });
     for (scf::ForOp loop : loops)
       if (succeeded(tile(loop)))
