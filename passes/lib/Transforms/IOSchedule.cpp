@@ -109,7 +109,7 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
     }
     if (!best) {
       if (print)
-        emitRemark(op.getLoc()) << "io-schedule: no tile pair fits " << cacheBytes
+        emitRemark(op.getLoc()) << "io-schedule: no tile pair fits " << static_cast<int64_t>(cacheBytes)
                         << " bytes or the lengths are unknown; keeping the "
                            "defaults";
       return;
@@ -140,7 +140,7 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
        << llvm::format("%.3f", best->flops / 1e9) << " GFLOP, predicted "
        << llvm::format("%.1f", best->seconds * 1e6) << " us ("
        << (memoryBound ? "memory" : "compute") << "-bound); working set "
-       << static_cast<int64_t>(best->workingSet) << " of " << cacheBytes
+       << static_cast<int64_t>(best->workingSet) << " of " << static_cast<int64_t>(cacheBytes)
        << " bytes";
     emitRemark(op.getLoc()) << text;
   }
