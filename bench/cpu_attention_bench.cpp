@@ -28,17 +28,16 @@ struct Problem {
 
 std::string specFor(const Problem &p) {
   std::string t = "tensor<1x" + std::to_string(p.heads) + "x" +
-                  std::to_string(p.seq) + "x" + std::to_string(p.dim) +
-                  "xf32>";
+                  std::to_string(p.seq) + "x" + std::to_string(p.dim) + "xf32>";
   std::string mask = p.causal ? " {mask = #attn.mask<causal>}" : "";
   return "func.func @f(%q: " + t + ", %k: " + t + ", %v: " + t + ") -> " + t +
-         " {\n  %o = attn.attention %q, %k, %v" + mask + " : " + t + ", " +
-         t + ", " + t + " -> " + t + "\n  return %o : " + t + "\n}\n";
+         " {\n  %o = attn.attention %q, %k, %v" + mask + " : " + t + ", " + t +
+         ", " + t + " -> " + t + "\n  return %o : " + t + "\n}\n";
 }
 
 double visibleFlops(const Problem &p) {
-  double pairs = p.causal ? p.seq * (p.seq + 1) / 2.0
-                          : static_cast<double>(p.seq) * p.seq;
+  double pairs =
+      p.causal ? p.seq * (p.seq + 1) / 2.0 : static_cast<double>(p.seq) * p.seq;
   return 4.0 * p.heads * pairs * p.dim;
 }
 
@@ -91,8 +90,10 @@ struct Inputs {
   }
 };
 
-const Problem kProblems[] = {{4, 256, 64, true},   {4, 256, 64, false},
-                             {8, 512, 64, true},   {8, 512, 64, false},
+const Problem kProblems[] = {{4, 256, 64, true},
+                             {4, 256, 64, false},
+                             {8, 512, 64, true},
+                             {8, 512, 64, false},
                              {8, 1024, 64, true}};
 
 void BM_AttnCpu(benchmark::State &state) {
@@ -117,8 +118,8 @@ void BM_AttnCpu(benchmark::State &state) {
   state.counters["GFLOP/s"] = benchmark::Counter(
       visibleFlops(p) * state.iterations() / 1e9, benchmark::Counter::kIsRate);
   state.SetLabel(std::string(p.causal ? "causal" : "dense") + " H" +
-                 std::to_string(p.heads) + " S" + std::to_string(p.seq) +
-                 " D" + std::to_string(p.dim));
+                 std::to_string(p.heads) + " S" + std::to_string(p.seq) + " D" +
+                 std::to_string(p.dim));
 }
 
 void BM_Naive(benchmark::State &state) {
@@ -131,8 +132,8 @@ void BM_Naive(benchmark::State &state) {
   state.counters["GFLOP/s"] = benchmark::Counter(
       visibleFlops(p) * state.iterations() / 1e9, benchmark::Counter::kIsRate);
   state.SetLabel(std::string(p.causal ? "causal" : "dense") + " H" +
-                 std::to_string(p.heads) + " S" + std::to_string(p.seq) +
-                 " D" + std::to_string(p.dim));
+                 std::to_string(p.heads) + " S" + std::to_string(p.seq) + " D" +
+                 std::to_string(p.dim));
 }
 
 } // namespace

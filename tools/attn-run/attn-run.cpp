@@ -8,8 +8,8 @@
 // writes each result as float32 .npy. Without --inputs, float inputs are
 // drawn from N(0, 1) with --seed. With --repeat N, prints the median time
 // of N runs. With --check, compares the output with the independent fp64
-// reference under FlashAttention's rule. Every error is one line and a non-zero exit; an output file is
-// written only when everything succeeded.
+// reference under FlashAttention's rule. Every error is one line and a non-zero
+// exit; an output file is written only when everything succeeded.
 //
 //===----------------------------------------------------------------------===//
 

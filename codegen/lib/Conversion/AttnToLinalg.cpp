@@ -66,8 +66,8 @@ static Value buildCompute(OpBuilder &b, Location loc, EinsumCompute c,
     Value diff = arith::SubFOp::create(b, loc, x[0], x[1]);
     Value e = math::ExpOp::create(b, loc, diff);
     Value ninf = constant(-std::numeric_limits<double>::infinity());
-    Value isNinf = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                         x[1], ninf);
+    Value isNinf =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x[1], ninf);
     return arith::SelectOp::create(b, loc, isNinf, constant(0.0), e);
   }
   case EinsumCompute::safe_div: {
@@ -111,8 +111,7 @@ struct LowerEinsum : OpRewritePattern<EinsumOp> {
     maps.push_back(mapFor(out));
     SmallVector<utils::IteratorType> iterators(out.size(),
                                                utils::IteratorType::parallel);
-    iterators.append(axes.size() - out.size(),
-                     utils::IteratorType::reduction);
+    iterators.append(axes.size() - out.size(), utils::IteratorType::reduction);
 
     // Init: the result's extents, read from the inputs where dynamic.
     RankedTensorType type = op.getResult().getType();
@@ -135,8 +134,8 @@ struct LowerEinsum : OpRewritePattern<EinsumOp> {
       double identity = *reduce == EinsumReduce::add
                             ? 0.0
                             : -std::numeric_limits<double>::infinity();
-      Value id = arith::ConstantOp::create(rewriter, loc, elem,
-                                           rewriter.getFloatAttr(elem, identity));
+      Value id = arith::ConstantOp::create(
+          rewriter, loc, elem, rewriter.getFloatAttr(elem, identity));
       init = linalg::FillOp::create(rewriter, loc, id, init).getResult(0);
     }
 
@@ -184,7 +183,8 @@ struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
     MLIRContext *ctx = op.getContext();
     RankedTensorType type = op.getResult().getType();
     int64_t groups = type.getDimSize(2);
-    if (ShapedType::isDynamic(groups) || ShapedType::isDynamic(type.getDimSize(1)))
+    if (ShapedType::isDynamic(groups) ||
+        ShapedType::isDynamic(type.getDimSize(1)))
       return rewriter.notifyMatchFailure(op, "heads must be static");
     int64_t qHeads = type.getDimSize(1) * groups;
     MaskExprAttrInterface mask = op.getMaskExpr();

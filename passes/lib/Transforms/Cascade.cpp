@@ -47,8 +47,8 @@ Value attn::filledTensor(OpBuilder &b, Location loc,
                          ArrayRef<OpFoldResult> sizes, double value) {
   Type f32 = b.getF32Type();
   Value empty = tensor::EmptyOp::create(b, loc, sizes, f32);
-  Value scalar = arith::ConstantOp::create(
-      b, loc, f32, b.getFloatAttr(f32, value));
+  Value scalar =
+      arith::ConstantOp::create(b, loc, f32, b.getFloatAttr(f32, value));
   return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
 }
 
@@ -68,9 +68,8 @@ ScoreMapOp attn::cloneScoreMap(OpBuilder &b, ScoreMapOp templ, Value scores,
 
 OnlineSoftmax attn::buildOnlineSoftmax(OpBuilder &b, Location loc,
                                        const CascadeAxes &axes, Value q5,
-                                       Value key, Value value,
-                                       ScoreMapOp templ, Value qOffset,
-                                       int64_t kvTile) {
+                                       Value key, Value value, ScoreMapOp templ,
+                                       Value qOffset, int64_t kvTile) {
   Type f32 = b.getF32Type();
   const std::string &q = axes.q5, &k = axes.k, &v = axes.v;
   const double negInf = -std::numeric_limits<double>::infinity();
@@ -116,9 +115,8 @@ OnlineSoftmax attn::buildOnlineSoftmax(OpBuilder &b, Location loc,
           vTile = einsum(b, loc, EinsumCompute::copy, v + "->" + v, vTile, f32);
 
         // S = map(Q K^T) on this tile.
-        Value qk = einsum(b, loc, EinsumCompute::mul,
-                          q + "," + k + "->bhgpm", {q5, kTile}, f32,
-                          EinsumReduce::add);
+        Value qk = einsum(b, loc, EinsumCompute::mul, q + "," + k + "->bhgpm",
+                          {q5, kTile}, f32, EinsumReduce::add);
         Value s = cloneScoreMap(b, templ, qk, qOffset, k0);
         // newMax = max(oldMax, rowMax(S))
         Value rowMax = einsum(b, loc, EinsumCompute::copy, "bhgpm->bhgp", s,
@@ -126,8 +124,8 @@ OnlineSoftmax attn::buildOnlineSoftmax(OpBuilder &b, Location loc,
         Value newMax = einsum(b, loc, EinsumCompute::max, "bhgp,bhgp->bhgp",
                               {oldMax, rowMax}, f32);
         // P = exp(S - newMax); correction = exp(oldMax - newMax)
-        Value p = einsum(b, loc, EinsumCompute::exp_sub,
-                         "bhgpm,bhgp->bhgpm", {s, newMax}, f32);
+        Value p = einsum(b, loc, EinsumCompute::exp_sub, "bhgpm,bhgp->bhgpm",
+                         {s, newMax}, f32);
         Value corr = einsum(b, loc, EinsumCompute::exp_sub, "bhgp,bhgp->bhgp",
                             {oldMax, newMax}, f32);
         // newDen = oldDen * correction + rowSum(P)
@@ -138,13 +136,12 @@ OnlineSoftmax attn::buildOnlineSoftmax(OpBuilder &b, Location loc,
         Value newDen = einsum(b, loc, EinsumCompute::add, "bhgp,bhgp->bhgp",
                               {scaledDen, rowSum}, f32);
         // newNum = oldNum * correction + P V
-        Value pv = einsum(b, loc, EinsumCompute::mul,
-                          "bhgpm," + v + "->bhgpf", {p, vTile}, f32,
-                          EinsumReduce::add);
+        Value pv = einsum(b, loc, EinsumCompute::mul, "bhgpm," + v + "->bhgpf",
+                          {p, vTile}, f32, EinsumReduce::add);
         Value scaledNum = einsum(b, loc, EinsumCompute::mul,
                                  "bhgpf,bhgp->bhgpf", {oldNum, corr}, f32);
-        Value newNum = einsum(b, loc, EinsumCompute::add,
-                              "bhgpf,bhgpf->bhgpf", {scaledNum, pv}, f32);
+        Value newNum = einsum(b, loc, EinsumCompute::add, "bhgpf,bhgpf->bhgpf",
+                              {scaledNum, pv}, f32);
         // Keep the running values' types (an einsum may infer a static
         // extent from K or V where Q's is dynamic).
         SmallVector<Value> next = {newMax, newDen, newNum};

@@ -106,13 +106,12 @@ struct DecomposeAttentionPass
     Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
 
     // QK = Q K^T, accumulated in f32.
-    Value qk = einsum(b, loc, EinsumCompute::mul,
-                      axes.q5 + "," + axes.k + "->bhgpm",
-                      {q5, op.getKey()}, f32, EinsumReduce::add);
+    Value qk =
+        einsum(b, loc, EinsumCompute::mul, axes.q5 + "," + axes.k + "->bhgpm",
+               {q5, op.getKey()}, f32, EinsumReduce::add);
     // S = map(QK): scale, score modifiers, mask.
-    float scale = op.getScaleAttr()
-                      ? op.getScaleAttr().getValueAsDouble()
-                      : 1.0 / std::sqrt(static_cast<double>(dqk));
+    float scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
+                                    : 1.0 / std::sqrt(static_cast<double>(dqk));
     auto map = ScoreMapOp::create(
         b, loc, qk.getType(), qk, c0, c0, qLen, kvLen, op.getQSegments(),
         op.getKvSegments(), op.getBlockMask(), op.getBias(),
@@ -139,9 +138,8 @@ struct DecomposeAttentionPass
     Value v = op.getValue();
     if (elementType != f32)
       v = einsum(b, loc, EinsumCompute::copy, axes.v + "->" + axes.v, v, f32);
-    Value av = einsum(b, loc, EinsumCompute::mul,
-                      "bhgpm," + axes.v + "->bhgpf", {a, v}, f32,
-                      EinsumReduce::add);
+    Value av = einsum(b, loc, EinsumCompute::mul, "bhgpm," + axes.v + "->bhgpf",
+                      {a, v}, f32, EinsumReduce::add);
 
     // O in the op's layout and element type.
     bool bshd = op.getLayout() == Layout::bshd;

@@ -80,16 +80,16 @@ struct FuseOnlineSoftmaxPass
     else
       return failure();
     Value s = map.getResult();
-    EinsumOp gm = findUser(s, EinsumCompute::copy, "bhgpm->bhgp",
-                           EinsumReduce::max);
-    EinsumOp sn = findUser(s, EinsumCompute::exp_sub, "bhgpm,bhgp->bhgpm",
-                           std::nullopt);
+    EinsumOp gm =
+        findUser(s, EinsumCompute::copy, "bhgpm->bhgp", EinsumReduce::max);
+    EinsumOp sn =
+        findUser(s, EinsumCompute::exp_sub, "bhgpm,bhgp->bhgpm", std::nullopt);
     if (!gm || !sn || sn.getInputs()[1] != gm.getResult() ||
         !llvm::all_of(s.getUsers(),
                       [&](Operation *u) { return u == gm || u == sn; }))
       return failure();
-    EinsumOp sd = findUser(sn, EinsumCompute::copy, "bhgpm->bhgp",
-                           EinsumReduce::add);
+    EinsumOp sd =
+        findUser(sn, EinsumCompute::copy, "bhgpm->bhgp", EinsumReduce::add);
     EinsumOp a = findUser(sn, EinsumCompute::safe_div, "bhgpm,bhgp->bhgpm",
                           std::nullopt);
     if (!sd || !a || a.getInputs()[1] != sd.getResult() ||
@@ -147,20 +147,18 @@ struct FuseOnlineSoftmaxPass
       out = tensor::CastOp::create(b, loc, av.getResult().getType(), out);
     av.getResult().replaceAllUsesWith(out);
     auto castTo = [&](Value v, Type type) -> Value {
-      return v.getType() == type ? v
-                                 : tensor::CastOp::create(b, loc, type, v);
+      return v.getType() == type ? v : tensor::CastOp::create(b, loc, type, v);
     };
     Value max = castTo(fused.max, gm.getResult().getType());
     Value den = castTo(fused.denominator, sd.getResult().getType());
-    gm.getResult().replaceUsesWithIf(max, [&](OpOperand &use) {
-      return use.getOwner() != sn;
-    });
+    gm.getResult().replaceUsesWithIf(
+        max, [&](OpOperand &use) { return use.getOwner() != sn; });
     sd.getResult().replaceUsesWithIf(den, [&](OpOperand &use) {
       return use.getOwner() != a && use.getOwner() != den.getDefiningOp();
     });
-    for (Operation *op : {av.getOperation(), a.getOperation(),
-                          sd.getOperation(), sn.getOperation(),
-                          gm.getOperation()})
+    for (Operation *op :
+         {av.getOperation(), a.getOperation(), sd.getOperation(),
+          sn.getOperation(), gm.getOperation()})
       op->erase();
     if (vCast && vCast->use_empty())
       vCast->erase();

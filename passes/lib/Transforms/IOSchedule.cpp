@@ -95,8 +95,8 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
           p.bytes = heads * elem *
                     (groups * ctx.qLen * (dqk + dv) +
                      static_cast<double>(p.visitedTiles) * tk * (dqk + dv));
-          p.flops = heads * groups * 2.0 * p.visitedTiles * tq * tk *
-                    (dqk + dv);
+          p.flops =
+              heads * groups * 2.0 * p.visitedTiles * tq * tk * (dqk + dv);
           // Roofline, plus a fixed cost per visited tile of each KV head
           // (loop step, rescale of the running values).
           p.seconds = std::max(p.bytes / (bandwidthGBs * 1e9),
@@ -109,39 +109,41 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
     }
     if (!best) {
       if (print)
-        emitRemark(op.getLoc()) << "io-schedule: no tile pair fits " << static_cast<int64_t>(cacheBytes)
-                        << " bytes or the lengths are unknown; keeping the "
-                           "defaults";
+        emitRemark(op.getLoc())
+            << "io-schedule: no tile pair fits "
+            << static_cast<int64_t>(cacheBytes)
+            << " bytes or the lengths are unknown; keeping the "
+               "defaults";
       return;
     }
     Builder b(op.getContext());
-    op->setAttr(kScheduleAttr,
-                b.getDictionaryAttr(
-                    {b.getNamedAttr("q_tile", b.getI64IntegerAttr(best->qTile)),
-                     b.getNamedAttr("kv_tile",
-                                    b.getI64IntegerAttr(best->kvTile)),
-                     b.getNamedAttr("split_kv", b.getI64IntegerAttr(1))}));
+    op->setAttr(
+        kScheduleAttr,
+        b.getDictionaryAttr(
+            {b.getNamedAttr("q_tile", b.getI64IntegerAttr(best->qTile)),
+             b.getNamedAttr("kv_tile", b.getI64IntegerAttr(best->kvTile)),
+             b.getNamedAttr("split_kv", b.getI64IntegerAttr(1))}));
     ++numScheduled;
     if (!print)
       return;
     // Exact attention moves Omega(Sq Sk d^2 / M) bytes per head.
     double d = std::max(dqk, dv);
-    double lowerBound = static_cast<double>(ctx.batch) * ctx.qHeads *
-                        ctx.qLen * ctx.kvLen * d * d * elem / cacheBytes;
+    double lowerBound = static_cast<double>(ctx.batch) * ctx.qHeads * ctx.qLen *
+                        ctx.kvLen * d * d * elem / cacheBytes;
     bool memoryBound =
         best->bytes / (bandwidthGBs * 1e9) >= best->flops / (peakGFlops * 1e9);
     std::string text;
     llvm::raw_string_ostream os(text);
-    os << "io-schedule: q_tile=" << best->qTile
-       << " kv_tile=" << best->kvTile << " split_kv=1; "
-       << best->visitedTiles << " KV tiles visited per head; "
+    os << "io-schedule: q_tile=" << best->qTile << " kv_tile=" << best->kvTile
+       << " split_kv=1; " << best->visitedTiles
+       << " KV tiles visited per head; "
        << llvm::format("%.3f", best->bytes / 1e6) << " MB moved (lower bound "
        << llvm::format("%.3f", lowerBound / 1e6) << " MB), "
        << llvm::format("%.3f", best->flops / 1e9) << " GFLOP, predicted "
        << llvm::format("%.1f", best->seconds * 1e6) << " us ("
        << (memoryBound ? "memory" : "compute") << "-bound); working set "
-       << static_cast<int64_t>(best->workingSet) << " of " << static_cast<int64_t>(cacheBytes)
-       << " bytes";
+       << static_cast<int64_t>(best->workingSet) << " of "
+       << static_cast<int64_t>(cacheBytes) << " bytes";
     emitRemark(op.getLoc()) << text;
   }
 };

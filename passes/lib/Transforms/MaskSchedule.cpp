@@ -75,9 +75,9 @@ struct MaskSchedulePass
     auto qk = map.getScores().getDefiningOp<EinsumOp>();
     auto step = getConstantIntValue(loop.getStep());
     Value qOffset = map.getQOffset();
-    bool outside = qOffset.getParentRegion()->isAncestor(
-                       loop->getParentRegion()) &&
-                   !loop->isAncestor(qOffset.getParentBlock()->getParentOp());
+    bool outside =
+        qOffset.getParentRegion()->isAncestor(loop->getParentRegion()) &&
+        !loop->isAncestor(qOffset.getParentBlock()->getParentOp());
     if (!qk || !step || !outside)
       return;
     Value qTile = qk.getInputs()[0];
@@ -122,14 +122,13 @@ struct MaskSchedulePass
     args.kLo = k0;
     args.kHi = kHi;
     Value full = mask.buildTileIsFull(b, loc, args);
-    auto branch = scf::IfOp::create(
-        b, loc, map.getResult().getType(), full, /*withElseRegion=*/true);
+    auto branch = scf::IfOp::create(b, loc, map.getResult().getType(), full,
+                                    /*withElseRegion=*/true);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(branch.thenBlock());
       ScoreMapOp unmasked = cloneScoreMap(b, map, map.getScores(),
-                                          map.getQOffset(),
-                                          map.getKvOffset());
+                                          map.getQOffset(), map.getKvOffset());
       unmasked.removeMaskAttr();
       scf::YieldOp::create(b, loc, unmasked.getResult());
       b.setInsertionPointToStart(branch.elseBlock());
@@ -143,14 +142,14 @@ struct MaskSchedulePass
   }
 
   /// Counts, for static lengths, the tiles the schedule visits.
-  void reportTiles(scf::ForOp loop, ScoreMapOp map,
-                   MaskExprAttrInterface mask, int64_t kvTile) {
+  void reportTiles(scf::ForOp loop, ScoreMapOp map, MaskExprAttrInterface mask,
+                   int64_t kvTile) {
     auto qLen = staticLength(map.getQLen());
     auto kvLen = staticLength(map.getKvLen());
     auto qLoop = loop->getParentOfType<scf::ForOp>();
-    std::optional<int64_t> qTile =
-        qLoop && qLoop->hasAttr(kQLoopAttr) ? getConstantIntValue(qLoop.getStep())
-                                            : qLen;
+    std::optional<int64_t> qTile = qLoop && qLoop->hasAttr(kQLoopAttr)
+                                       ? getConstantIntValue(qLoop.getStep())
+                                       : qLen;
     if (!qLen || !kvLen || !qTile || *qTile <= 0) {
       emitRemark(loop.getLoc())
           << "mask schedule: lengths are not static; no tile count";
@@ -166,22 +165,26 @@ struct MaskSchedulePass
       Interval q{q0, std::min(q0 + *qTile, ctx.qLen)};
       int64_t tiles = (ctx.kvLen + kvTile - 1) / kvTile;
       total += tiles;
-      Interval range = analytic ? mask.kvRange(0, 0, q, ctx)
-                                : Interval{0, ctx.kvLen};
+      Interval range =
+          analytic ? mask.kvRange(0, 0, q, ctx) : Interval{0, ctx.kvLen};
       if (range.empty())
         continue;
       for (int64_t t = range.lo / kvTile; t * kvTile < range.hi; ++t) {
         ++visited;
         TileClass c =
-            analytic ? classifyTile(mask, Box{0, 0, q, {t * kvTile, (t + 1) * kvTile}}, ctx)
-                     : TileClass::Partial;
-        (c == TileClass::Full ? full : c == TileClass::Empty ? empty : partial)++;
+            analytic
+                ? classifyTile(
+                      mask, Box{0, 0, q, {t * kvTile, (t + 1) * kvTile}}, ctx)
+                : TileClass::Partial;
+        (c == TileClass::Full    ? full
+         : c == TileClass::Empty ? empty
+                                 : partial)++;
       }
     }
     emitRemark(loop.getLoc())
-        << "mask schedule: " << visited << " of " << total
-        << " tiles visited (" << full << " full, " << partial << " partial, "
-        << empty << " empty inside the range)"
+        << "mask schedule: " << visited << " of " << total << " tiles visited ("
+        << full << " full, " << partial << " partial, " << empty
+        << " empty inside the range)"
         << (analytic ? "" : "; the mask is not analytic: dense loop");
   }
 };

@@ -41,8 +41,8 @@ static FailureOr<KVLoopParts> matchKVLoop(scf::ForOp loop) {
   if (!qk || qk.getInputs().size() != 2)
     return failure();
   StringRef eq = qk.getEquation();
-  parts.axes = getCascadeAxes(eq.starts_with("bphge") ? Layout::bshd
-                                                      : Layout::bhsd);
+  parts.axes =
+      getCascadeAxes(eq.starts_with("bphge") ? Layout::bshd : Layout::bhsd);
   parts.q5 = qk.getInputs()[0];
   auto kSlice = qk.getInputs()[1].getDefiningOp<tensor::ExtractSliceOp>();
   if (!kSlice)
@@ -108,10 +108,9 @@ struct TileQueriesPass
       (cast<RankedTensorType>(v.getType()).getRank() == 4 ? rowSizes
                                                           : outSizes) = sizes;
     }
-    SmallVector<Value> inits = {
-        tensor::EmptyOp::create(b, loc, rowSizes, f32),
-        tensor::EmptyOp::create(b, loc, rowSizes, f32),
-        tensor::EmptyOp::create(b, loc, outSizes, f32)};
+    SmallVector<Value> inits = {tensor::EmptyOp::create(b, loc, rowSizes, f32),
+                                tensor::EmptyOp::create(b, loc, rowSizes, f32),
+                                tensor::EmptyOp::create(b, loc, outSizes, f32)};
     for (auto [init, result] : llvm::zip(inits, kvLoop.getResults()))
       if (init.getType() != result.getType())
         init = tensor::CastOp::create(b, loc, result.getType(), init);
@@ -134,12 +133,11 @@ struct TileQueriesPass
           sizes[pAxis] = len;
           Value qTile = tensor::ExtractSliceOp::create(b, loc, q5, offsets,
                                                        sizes, strides);
-          Value qOffset = arith::AddIOp::create(
-              b, loc, parts->map.getQOffset(), q0);
-          OnlineSoftmax os =
-              buildOnlineSoftmax(b, loc, parts->axes, qTile, parts->key,
-                                 parts->value, parts->map, qOffset,
-                                 parts->kvTile);
+          Value qOffset =
+              arith::AddIOp::create(b, loc, parts->map.getQOffset(), q0);
+          OnlineSoftmax os = buildOnlineSoftmax(
+              b, loc, parts->axes, qTile, parts->key, parts->value, parts->map,
+              qOffset, parts->kvTile);
           // Write rows [q0, q0 + len) of each running value (p is axis 3).
           SmallVector<Value> updated;
           SmallVector<Value, 3> tileValues = {os.max, os.denominator,

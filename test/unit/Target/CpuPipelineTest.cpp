@@ -96,9 +96,8 @@ protected:
           t.data[e] = f;
           std::memcpy(&bytes[4 * e], &f, 4);
         } else if (elem.isBF16() || elem.isF16()) {
-          uint16_t bits = elem.isBF16()
-                              ? runtime::floatToBFloat16(t.data[e])
-                              : runtime::floatToHalf(t.data[e]);
+          uint16_t bits = elem.isBF16() ? runtime::floatToBFloat16(t.data[e])
+                                        : runtime::floatToHalf(t.data[e]);
           t.data[e] = elem.isBF16() ? runtime::bfloat16ToFloat(bits)
                                     : runtime::halfToFloat(bits);
           std::memcpy(&bytes[2 * e], &bits, 2);
@@ -162,7 +161,8 @@ protected:
     };
     HostTensor out = toDouble(0);
     auto report = compareWithTolerance(out, ref->output, naive->output);
-    ASSERT_TRUE(static_cast<bool>(report)) << llvm::toString(report.takeError());
+    ASSERT_TRUE(static_cast<bool>(report))
+        << llvm::toString(report.takeError());
     EXPECT_TRUE(report->pass)
         << "max|out - ref| = " << report->maxError << ", bound "
         << report->bound << " (naive error " << report->naiveError
@@ -219,8 +219,8 @@ protected:
 
   void checkMask(const std::string &mask, int64_t sq = 77, int64_t sk = 93,
                  int64_t hq = 4, int64_t hkv = 2, uint64_t seed = 1) {
-    std::string s = spec("mask = #attn.mask<" + mask + ">", 1, hq, hkv, sq, sk,
-                         16, 8);
+    std::string s =
+        spec("mask = #attn.mask<" + mask + ">", 1, hq, hkv, sq, sk, 16, 8);
     auto kernel = compile(s, 16, 32);
     ASSERT_TRUE(kernel);
     check(*kernel, s, {{1, hq, sq, 16}, {1, hkv, sk, 16}, {1, hkv, sk, 8}},
@@ -254,9 +254,10 @@ TEST_F(CpuPipelineTest, StridedPerHeadShards) {
   checkMask("causal & strided(1, 4, 6)", 64, 64, 4, 1);
 }
 TEST_F(CpuPipelineTest, Neighborhood2D) {
-  checkMask("neighborhood(extents = [9, 11], kernel = [3, 5], dilation = [1, 2], "
-            "causal = [true, false])",
-            99, 99);
+  checkMask(
+      "neighborhood(extents = [9, 11], kernel = [3, 5], dilation = [1, 2], "
+      "causal = [true, false])",
+      99, 99);
 }
 TEST_F(CpuPipelineTest, BlocksStaticPerHead) {
   checkMask("blocks(32, 32, [[[1, 0], [1, 1]], [[0, 1], [1, 0]], [[1, 1], "
@@ -320,8 +321,9 @@ TEST_F(CpuPipelineTest, DocumentOffsets) {
   };
   extras.qSegment = offsets;
   extras.kvSegment = offsets;
-  check(*kernel, s, {{1, 2, 50, 16}, {1, 2, 50, 16}, {1, 2, 50, 8}, {1, 4}, {1, 4}},
-        6, extras);
+  check(*kernel, s,
+        {{1, 2, 50, 16}, {1, 2, 50, 16}, {1, 2, 50, 8}, {1, 4}, {1, 4}}, 6,
+        extras);
 }
 
 TEST_F(CpuPipelineTest, BlocksRuntime) {
@@ -339,8 +341,9 @@ TEST_F(CpuPipelineTest, BlocksRuntime) {
   extras.blockMask = [](const std::vector<int64_t> &i) -> double {
     return (i[1] + i[2] * 3 + i[3]) % 3 != 0;
   };
-  check(*kernel, s, {{1, 2, 60, 16}, {1, 2, 60, 16}, {1, 2, 60, 8}, {1, 2, 4, 4}},
-        7, extras);
+  check(*kernel, s,
+        {{1, 2, 60, 16}, {1, 2, 60, 16}, {1, 2, 60, 8}, {1, 2, 4, 4}}, 7,
+        extras);
 }
 
 TEST_F(CpuPipelineTest, MaskModAndScoreModRegions) {
@@ -352,13 +355,17 @@ TEST_F(CpuPipelineTest, MaskModAndScoreModRegions) {
       "tensor<1x2x45x8xf32> -> tensor<1x2x40x8xf32>\n"
       "  mask_mod {\n  ^bb0(%b: index, %h: index, %qi: index, %ki: index):\n"
       "    %c3 = arith.constant 3 : index\n    %c1 = arith.constant 1 : index\n"
-      "    %d = arith.subi %qi, %ki : index\n    %r = arith.remsi %d, %c3 : index\n"
+      "    %d = arith.subi %qi, %ki : index\n    %r = arith.remsi %d, %c3 : "
+      "index\n"
       "    %le = arith.cmpi sle, %ki, %qi : index\n"
-      "    %ne = arith.cmpi ne, %r, %c1 : index\n    %vis = arith.andi %le, %ne : i1\n"
+      "    %ne = arith.cmpi ne, %r, %c1 : index\n    %vis = arith.andi %le, "
+      "%ne : i1\n"
       "    attn.yield %vis : i1\n  }\n"
-      "  score_mod {\n  ^bb0(%s: f32, %b: index, %h: index, %qi: index, %ki: index):\n"
+      "  score_mod {\n  ^bb0(%s: f32, %b: index, %h: index, %qi: index, %ki: "
+      "index):\n"
       "    %hf = arith.index_cast %h : index to i64\n"
-      "    %x = arith.sitofp %hf : i64 to f32\n    %t = arith.mulf %s, %x : f32\n"
+      "    %x = arith.sitofp %hf : i64 to f32\n    %t = arith.mulf %s, %x : "
+      "f32\n"
       "    %u = arith.addf %t, %s : f32\n    attn.yield %u : f32\n  }\n"
       "  return %o : tensor<1x2x40x8xf32>\n}\n";
   auto kernel = compile(s, 16, 16);
@@ -399,9 +406,8 @@ TEST_F(CpuPipelineTest, MQAAndUnequalHeadDims) {
 
 TEST_F(CpuPipelineTest, BF16AndF16) {
   for (const char *elem : {"bf16", "f16"}) {
-    std::string s =
-        spec("mask = #attn.mask<causal & window(20)>", 1, 4, 2, 70, 70, 32,
-             16, elem);
+    std::string s = spec("mask = #attn.mask<causal & window(20)>", 1, 4, 2, 70,
+                         70, 32, 16, elem);
     auto kernel = compile(s, 16, 32);
     ASSERT_TRUE(kernel);
     check(*kernel, s, {{1, 4, 70, 32}, {1, 2, 70, 32}, {1, 2, 70, 16}}, 12);
@@ -434,16 +440,17 @@ TEST_F(CpuPipelineTest, DynamicShapesOneKernelThreeLengths) {
   std::string s =
       "func.func @f(%q: tensor<?x4x?x16xf32>, %k: tensor<?x2x?x16xf32>, "
       "%v: tensor<?x2x?x8xf32>) -> (tensor<?x4x?x8xf32>, tensor<?x4x?xf32>) {\n"
-      "  %o, %l = attn.attention %q, %k, %v {mask = #attn.mask<causal(bottom_right) "
-      "& window(40)>, return_lse} : tensor<?x4x?x16xf32>, tensor<?x2x?x16xf32>, "
+      "  %o, %l = attn.attention %q, %k, %v {mask = "
+      "#attn.mask<causal(bottom_right) "
+      "& window(40)>, return_lse} : tensor<?x4x?x16xf32>, "
+      "tensor<?x2x?x16xf32>, "
       "tensor<?x2x?x8xf32> -> tensor<?x4x?x8xf32>, tensor<?x4x?xf32>\n"
       "  return %o, %l : tensor<?x4x?x8xf32>, tensor<?x4x?xf32>\n}\n";
   auto kernel = compile(s, 16, 16);
   ASSERT_TRUE(kernel);
   int64_t lengths[][3] = {{1, 1, 1}, {2, 37, 113}, {1, 100, 64}};
   for (auto [b, sq, sk] : lengths)
-    check(*kernel, s, {{b, 4, sq, 16}, {b, 2, sk, 16}, {b, 2, sk, 8}},
-          20 + sq);
+    check(*kernel, s, {{b, 4, sq, 16}, {b, 2, sk, 16}, {b, 2, sk, 8}}, 20 + sq);
 }
 
 } // namespace

@@ -1,4 +1,5 @@
-//===- Pipelines.h - Named pipelines of attn ---------------------*- C++ -*-===//
+//===- Pipelines.h - Named pipelines of attn ---------------------*- C++
+//-*-===//
 //
 // attn-to-cpu: from attn.attention to LLVM dialect IR that the MLIR
 // ExecutionEngine runs. The options live only here; attn-opt, the CPU runner

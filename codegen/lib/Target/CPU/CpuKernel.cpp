@@ -97,7 +97,8 @@ CpuKernel::compile(llvm::StringRef spec, llvm::StringRef entry,
   }
   // Where each dynamic result extent comes from: results of attn.attention
   // take batch and query length from Q.
-  auto returnOp = cast<func::ReturnOp>(entryFn.getBody().back().getTerminator());
+  auto returnOp =
+      cast<func::ReturnOp>(entryFn.getBody().back().getTerminator());
   for (auto [i, type] : llvm::enumerate(kernel->signature.results)) {
     std::vector<DimSource> dims(type.getRank());
     for (int64_t d = 0; d < type.getRank(); ++d)
@@ -140,8 +141,7 @@ CpuKernel::compile(llvm::StringRef spec, llvm::StringRef entry,
   return kernel;
 }
 
-llvm::Expected<std::vector<std::vector<int64_t>>>
-CpuKernel::inferResultShapes(
+llvm::Expected<std::vector<std::vector<int64_t>>> CpuKernel::inferResultShapes(
     llvm::ArrayRef<std::vector<int64_t>> inputShapes) const {
   std::vector<std::vector<int64_t>> shapes;
   for (auto [i, dims] : llvm::enumerate(resultDims)) {
@@ -179,8 +179,8 @@ static std::vector<int64_t> makeDescriptor(const HostBuffer &buffer) {
   return desc;
 }
 
-static llvm::Error checkShape(const HostBuffer &buffer,
-                              RankedTensorType type, const llvm::Twine &what) {
+static llvm::Error checkShape(const HostBuffer &buffer, RankedTensorType type,
+                              const llvm::Twine &what) {
   if (static_cast<int64_t>(buffer.shape.size()) != type.getRank())
     return makeError(what + " has rank " + llvm::Twine(buffer.shape.size()) +
                      ", the spec expects " + llvm::Twine(type.getRank()));
@@ -195,17 +195,16 @@ static llvm::Error checkShape(const HostBuffer &buffer,
 llvm::Error CpuKernel::run(llvm::ArrayRef<HostBuffer> inputs,
                            llvm::ArrayRef<HostBuffer> outputs) {
   if (inputs.size() != signature.inputs.size())
-    return makeError("the entry takes " +
-                     llvm::Twine(signature.inputs.size()) + " inputs, got " +
-                     llvm::Twine(inputs.size()));
+    return makeError("the entry takes " + llvm::Twine(signature.inputs.size()) +
+                     " inputs, got " + llvm::Twine(inputs.size()));
   if (outputs.size() != signature.results.size())
     return makeError("the entry returns " +
                      llvm::Twine(signature.results.size()) + " results, got " +
                      llvm::Twine(outputs.size()) + " output buffers");
   std::vector<std::vector<int64_t>> descriptors;
   for (auto [i, buffer] : llvm::enumerate(inputs)) {
-    if (auto err = checkShape(buffer, signature.inputs[i],
-                              "input " + llvm::Twine(i)))
+    if (auto err =
+            checkShape(buffer, signature.inputs[i], "input " + llvm::Twine(i)))
       return err;
     descriptors.push_back(makeDescriptor(buffer));
   }

@@ -1,4 +1,5 @@
-//===- CpuKernel.h - Compile a spec for the host CPU and run it --*- C++ -*-===//
+//===- CpuKernel.h - Compile a spec for the host CPU and run it --*- C++
+//-*-===//
 //
 // Compiles an attn spec (MLIR text) with the attn-to-cpu pipeline, JITs it
 // with the MLIR ExecutionEngine, and runs its entry function on host

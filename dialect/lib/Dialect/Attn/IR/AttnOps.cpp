@@ -306,8 +306,7 @@ static LogicalResult verifyModRegions(Operation *op, Region &maskMod,
                          "(s : f32, b, h, q, k : index)");
 }
 
-template <typename OpTy>
-static LogicalResult verifyModRegions(OpTy op) {
+template <typename OpTy> static LogicalResult verifyModRegions(OpTy op) {
   return verifyModRegions(op, op.getMaskMod(), op.getScoreMod());
 }
 
@@ -340,8 +339,7 @@ LogicalResult ScoreMapOp::verifyRegions() { return verifyModRegions(*this); }
 // EinsumOp
 //===----------------------------------------------------------------------===//
 
-RankedTensorType EinsumOp::inferResultType(StringRef equation,
-                                           TypeRange inputs,
+RankedTensorType EinsumOp::inferResultType(StringRef equation, TypeRange inputs,
                                            Type elementType) {
   auto [lhs, out] = equation.split("->");
   SmallVector<StringRef> terms;

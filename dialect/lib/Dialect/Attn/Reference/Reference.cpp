@@ -653,12 +653,10 @@ llvm::Expected<ToleranceReport> attn::reference::compareWithTolerance(
   return report;
 }
 
-llvm::Expected<ReferenceInputs>
-attn::reference::referenceInputsFromArguments(
+llvm::Expected<ReferenceInputs> attn::reference::referenceInputsFromArguments(
     AttentionOp op, llvm::ArrayRef<HostTensor> arguments) {
   ReferenceInputs inputs;
-  auto assign = [&](mlir::Value operand,
-                    HostTensor &slot) -> llvm::Error {
+  auto assign = [&](mlir::Value operand, HostTensor &slot) -> llvm::Error {
     auto arg = llvm::dyn_cast<mlir::BlockArgument>(operand);
     if (!arg || arg.getOwner() != &op->getParentRegion()->front() ||
         arg.getArgNumber() >= arguments.size())
