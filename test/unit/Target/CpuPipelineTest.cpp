@@ -272,10 +272,25 @@ TEST_F(CpuPipelineTest, NotCausalHidesEverythingOnTheLastRow) {
 }
 TEST_F(CpuPipelineTest, EverythingMasked) { checkMask("!all", 20, 30); }
 
-TEST_F(CpuPipelineTest, LengthsOneAnd113) {
+TEST_F(CpuPipelineTest, LengthsOne113And1023) {
   checkMask("causal", 1, 1);
   checkMask("causal(bottom_right)", 1, 113);
   checkMask("causal", 113, 113);
+  checkMask("causal & window(100)", 1023, 1023, 2, 1);
+}
+
+TEST_F(CpuPipelineTest, Neighborhood1DAnd3D) {
+  checkMask("neighborhood(extents = [90], kernel = [7], stride = [3])", 90,
+            90);
+  checkMask("neighborhood(extents = [4, 5, 6], kernel = [3, 3, 2], "
+            "dilation = [1, 1, 2], causal = [true, false, false])",
+            120, 120);
+}
+
+TEST_F(CpuPipelineTest, BlocksStatic2D) {
+  checkMask("blocks(16, 32, [[1, 0, 1], [0, 1, 1], [1, 1, 0], [0, 0, 1], "
+            "[1, 0, 0]])",
+            77, 93);
 }
 
 TEST_F(CpuPipelineTest, DocumentSegmentIds) {
