@@ -24,6 +24,14 @@ CascadeAxes attn::getCascadeAxes(Layout layout) {
   return {"bhgpe", "bhme", "bhmf", 3, 2};
 }
 
+int64_t attn::getScheduledTile(Operation *op, StringRef name) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kScheduleAttr);
+  if (!dict)
+    return 0;
+  auto value = dict.getAs<IntegerAttr>(name);
+  return value ? value.getInt() : 0;
+}
+
 Value attn::einsum(OpBuilder &b, Location loc, EinsumCompute c,
                    StringRef equation, ValueRange inputs, Type elementType,
                    std::optional<EinsumReduce> reduce) {

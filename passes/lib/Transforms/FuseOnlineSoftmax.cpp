@@ -37,15 +37,6 @@ static EinsumOp findUser(Value v, EinsumCompute c, StringRef equation,
   return {};
 }
 
-/// Reads {q_tile, kv_tile} from an attn.schedule attribute, 0 when absent.
-static int64_t scheduledTile(Operation *op, StringRef name) {
-  auto dict = op->getAttrOfType<DictionaryAttr>(kScheduleAttr);
-  if (!dict)
-    return 0;
-  auto value = dict.getAs<IntegerAttr>(name);
-  return value ? value.getInt() : 0;
-}
-
 struct FuseOnlineSoftmaxPass
     : public attn::impl::AttnFuseOnlineSoftmaxBase<FuseOnlineSoftmaxPass> {
   using Base::Base;
@@ -115,7 +106,7 @@ struct FuseOnlineSoftmaxPass
       value = cast.getInputs()[0];
     }
 
-    int64_t tile = kvTile > 0 ? kvTile : scheduledTile(map, "kv_tile");
+    int64_t tile = kvTile > 0 ? kvTile : getScheduledTile(map, "kv_tile");
     if (tile <= 0)
       tile = 64;
 

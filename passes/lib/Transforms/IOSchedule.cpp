@@ -57,12 +57,7 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
 
   void schedule(AttentionOp op) {
     ShapeInfo shape = op.getShapeInfo();
-    Context ctx;
-    ctx.batch = shape.batch == kDynamic ? 1 : shape.batch;
-    ctx.qHeads = shape.qHeads;
-    ctx.kvHeads = shape.kvHeads;
-    ctx.qLen = shape.qLen == kDynamic ? seqQ : shape.qLen;
-    ctx.kvLen = shape.kvLen == kDynamic ? seqKV : shape.kvLen;
+    Context ctx = contextFor(shape, seqQ, seqKV);
     auto qType = op.getQuery().getType();
     int64_t dqk = qType.getDimSize(3);
     int64_t dv = op.getValue().getType().getDimSize(3);

@@ -60,14 +60,6 @@ static FailureOr<KVLoopParts> matchKVLoop(scf::ForOp loop) {
   return parts;
 }
 
-static int64_t scheduledTile(Operation *op, StringRef name) {
-  auto dict = op->getAttrOfType<DictionaryAttr>(kScheduleAttr);
-  if (!dict)
-    return 0;
-  auto value = dict.getAs<IntegerAttr>(name);
-  return value ? value.getInt() : 0;
-}
-
 struct TileQueriesPass
     : public attn::impl::AttnTileQueriesBase<TileQueriesPass> {
   using Base::Base;
@@ -92,7 +84,7 @@ struct TileQueriesPass
     FailureOr<KVLoopParts> parts = matchKVLoop(kvLoop);
     if (failed(parts))
       return failure();
-    int64_t tq = qTile > 0 ? qTile : scheduledTile(parts->map, "q_tile");
+    int64_t tq = qTile > 0 ? qTile : getScheduledTile(parts->map, "q_tile");
     if (tq <= 0)
       tq = 64;
 

@@ -44,12 +44,7 @@ struct TileReportPass : public attn::impl::AttnTileReportBase<TileReportPass> {
 
   LogicalResult report(AttentionOp op, bool &wrotePng) {
     ShapeInfo shape = op.getShapeInfo();
-    Context ctx;
-    ctx.batch = shape.batch == kDynamic ? 1 : shape.batch;
-    ctx.qHeads = shape.qHeads;
-    ctx.kvHeads = shape.kvHeads;
-    ctx.qLen = shape.qLen == kDynamic ? seqQ : shape.qLen;
-    ctx.kvLen = shape.kvLen == kDynamic ? seqKV : shape.kvLen;
+    Context ctx = contextFor(shape, seqQ, seqKV);
     if (ctx.qLen < 1 || ctx.kvLen < 1) {
       if (shape.qLen == 0 || shape.kvLen == 0)
         return op.emitError() << "attn-tile-report: sequence lengths must be "

@@ -280,8 +280,7 @@ TEST_F(CpuPipelineTest, LengthsOne113And1023) {
 }
 
 TEST_F(CpuPipelineTest, Neighborhood1DAnd3D) {
-  checkMask("neighborhood(extents = [90], kernel = [7], stride = [3])", 90,
-            90);
+  checkMask("neighborhood(extents = [90], kernel = [7], stride = [3])", 90, 90);
   checkMask("neighborhood(extents = [4, 5, 6], kernel = [3, 3, 2], "
             "dilation = [1, 1, 2], causal = [true, false, false])",
             120, 120);

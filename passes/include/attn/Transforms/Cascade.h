@@ -35,6 +35,10 @@ inline constexpr llvm::StringLiteral kQLoopAttr = "attn.q_loop";
 /// The schedule an IO-aware analysis chose: {q_tile, kv_tile}.
 inline constexpr llvm::StringLiteral kScheduleAttr = "attn.schedule";
 
+/// The tile size `name` (q_tile, kv_tile) an attn.schedule attribute on
+/// `op` records; 0 when there is none.
+int64_t getScheduledTile(mlir::Operation *op, llvm::StringRef name);
+
 mlir::Value einsum(mlir::OpBuilder &b, mlir::Location loc, EinsumCompute c,
                    llvm::StringRef equation, mlir::ValueRange inputs,
                    mlir::Type elementType,

@@ -98,6 +98,18 @@ struct ShapeInfo {
   int64_t kvLen = kDynamic;
 };
 
+/// A context of the extents the op knows; dynamic lengths take `qLen` /
+/// `kvLen` (0 when unknown) and a dynamic batch counts as 1.
+inline Context contextFor(const ShapeInfo &shape, int64_t qLen, int64_t kvLen) {
+  Context ctx;
+  ctx.batch = shape.batch == kDynamic ? 1 : shape.batch;
+  ctx.qHeads = shape.qHeads;
+  ctx.kvHeads = shape.kvHeads;
+  ctx.qLen = shape.qLen == kDynamic ? qLen : shape.qLen;
+  ctx.kvLen = shape.kvLen == kDynamic ? kvLen : shape.kvLen;
+  return ctx;
+}
+
 /// What a mask needs beyond Q, K and V.
 struct Requirements {
   bool documents = false;  ///< segments(...) operands, as segment ids
