@@ -40,12 +40,83 @@ func.func @neighborhood_2d(%q: tensor<1x1x9216x32xf32>, %k: tensor<1x1x9216x32xf
 
 // -----
 
-// Head-dependent masks keep the dense loop with the predicate on every tile.
-// REPORT: remark: mask schedule: 16 of 16 tiles visited (0 full, 16 partial, 0 empty inside the range); the mask is not analytic: dense loop
-// CHECK-LABEL: func.func @negative_strided_stays_dense
+// Strided keys span every key of some head: the hull over the heads is all
+// keys, and head-dependent masks keep the predicate on every tile.
+// REPORT: remark: mask schedule: 16 of 16 tiles visited (0 full, 16 partial, 0 empty inside the range); the mask is not analytic: range over all heads and batch entries, predicate on every tile
+// CHECK-LABEL: func.func @negative_strided_keeps_the_predicate
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c4{{.*}} step
 // CHECK-NOT: scf.if
-func.func @negative_strided_stays_dense(%q: tensor<1x4x512x32xf32>, %k: tensor<1x4x512x32xf32>, %v: tensor<1x4x512x32xf32>) -> tensor<1x4x512x32xf32> {
+func.func @negative_strided_keeps_the_predicate(%q: tensor<1x4x512x32xf32>, %k: tensor<1x4x512x32xf32>, %v: tensor<1x4x512x32xf32>) -> tensor<1x4x512x32xf32> {
   %o = attn.attention %q, %k, %v {mask = #attn.mask<strided(1, 4)>}
       : tensor<1x4x512x32xf32>, tensor<1x4x512x32xf32>, tensor<1x4x512x32xf32> -> tensor<1x4x512x32xf32>
   return %o : tensor<1x4x512x32xf32>
+}
+
+// -----
+
+// A static 2-D block layout: per query block, the first and last kept key
+// block as constant tables; the Q tile's range is the hull of its rows.
+// REPORT: remark: mask schedule: 6 of 16 tiles visited
+// CHECK-LABEL: func.func @blocks_static_bounds_the_loop
+// CHECK-DAG: %[[FIRST:.+]] = arith.constant dense<[0, 0, 2, 2]> : tensor<4xindex>
+// CHECK-DAG: %[[LAST:.+]] = arith.constant dense<[0, 1, 2, 3]> : tensor<4xindex>
+// CHECK: %[[ROWS:.+]]:2 = scf.for
+// CHECK:   tensor.extract %[[FIRST]]
+// CHECK:   tensor.extract %[[LAST]]
+// CHECK: %[[LO:.+]] = arith.divsi %[[ROWS]]#0
+// CHECK: %[[LB:.+]] = arith.muli %[[LO]]
+// CHECK: %[[UB:.+]] = arith.maxsi %[[ROWS]]#1, %[[LB]]
+// CHECK: scf.for %{{.+}} = %[[LB]] to %[[UB]] step
+// No tile is known full: no split.
+// CHECK-NOT: scf.if
+// CHECK: } {attn.kv_loop}
+func.func @blocks_static_bounds_the_loop(%q: tensor<1x2x512x32xf32>, %k: tensor<1x2x512x32xf32>, %v: tensor<1x2x512x32xf32>) -> tensor<1x2x512x32xf32> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<blocks(128, 128, [[1, 0, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 1]])>}
+      : tensor<1x2x512x32xf32>, tensor<1x2x512x32xf32>, tensor<1x2x512x32xf32> -> tensor<1x2x512x32xf32>
+  return %o : tensor<1x2x512x32xf32>
+}
+
+// -----
+
+// A per-head layout: the range is the hull over both query heads (head 0
+// keeps the diagonal, head 1 the lower triangle), the predicate stays.
+// REPORT: remark: mask schedule: 10 of 16 tiles visited (0 full, 10 partial, 0 empty inside the range); the mask is not analytic
+// CHECK-LABEL: func.func @blocks_per_head_hull_over_heads
+// CHECK: %[[HULL:.+]]:2 = scf.for %{{.+}} = %{{.+}} to %c2{{.*}} step
+// CHECK:   scf.for
+// CHECK: %[[LO:.+]] = arith.divsi %[[HULL]]#0
+// CHECK: %[[LB:.+]] = arith.muli %[[LO]]
+// CHECK: %[[UB:.+]] = arith.maxsi %[[HULL]]#1, %[[LB]]
+// CHECK: scf.for %{{.+}} = %[[LB]] to %[[UB]] step
+// CHECK-NOT: scf.if
+// CHECK: } {attn.kv_loop}
+func.func @blocks_per_head_hull_over_heads(%q: tensor<1x2x512x32xf32>, %k: tensor<1x2x512x32xf32>, %v: tensor<1x2x512x32xf32>) -> tensor<1x2x512x32xf32> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<blocks(128, 128, [[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], [[1, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]]])>}
+      : tensor<1x2x512x32xf32>, tensor<1x2x512x32xf32>, tensor<1x2x512x32xf32> -> tensor<1x2x512x32xf32>
+  return %o : tensor<1x2x512x32xf32>
+}
+
+// -----
+
+// Segment ids: for each batch entry, the documents of the Q tile's queries,
+// then the keys of those documents; the hull over the batch bounds the loop.
+// Without the data at compile time the report counts every tile.
+// REPORT: remark: mask schedule: 16 of 16 tiles visited
+// CHECK-LABEL: func.func @document_bounds_the_loop
+// CHECK-SAME: %[[QS:[^:]+]]: tensor<2x512xi32>, %[[KS:[^:]+]]: tensor<2x512xi32>
+// CHECK: %[[HULL:.+]]:2 = scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step
+// CHECK:   scf.for
+// CHECK:     tensor.extract %[[QS]][%[[B]], %{{.+}}]
+// CHECK:   scf.for
+// CHECK:     tensor.extract %[[KS]][%[[B]], %{{.+}}]
+// CHECK: %[[LO:.+]] = arith.divsi %[[HULL]]#0
+// CHECK: %[[LB:.+]] = arith.muli %[[LO]]
+// CHECK: %[[UB:.+]] = arith.maxsi %[[HULL]]#1, %[[LB]]
+// CHECK: scf.for %{{.+}} = %[[LB]] to %[[UB]] step
+// CHECK-NOT: scf.if
+// CHECK: } {attn.kv_loop}
+func.func @document_bounds_the_loop(%q: tensor<2x2x512x32xf32>, %k: tensor<2x2x512x32xf32>, %v: tensor<2x2x512x32xf32>, %qs: tensor<2x512xi32>, %ks: tensor<2x512xi32>) -> tensor<2x2x512x32xf32> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks : tensor<2x512xi32>, tensor<2x512xi32>) {mask = #attn.mask<document>}
+      : tensor<2x2x512x32xf32>, tensor<2x2x512x32xf32>, tensor<2x2x512x32xf32> -> tensor<2x2x512x32xf32>
+  return %o : tensor<2x2x512x32xf32>
 }

@@ -1,15 +1,20 @@
 //===- MaskSchedule.cpp - Visit only the KV tiles a mask leaves -----------===//
 //
-// For each KV loop of the online-softmax cascade whose mask is analytic (it
-// depends on neither the head nor run-time data), computes at run time, from
-// the Q tile's bounds and the actual lengths, the key range the mask leaves
-// and runs the loop over it only; inside, tiles that the mask shows entirely
-// take a copy of the score map without the predicate. Other masks keep the
-// dense loop with the predicate on every tile. With `report`, a remark gives
-// the visited, full and partial tiles for static lengths.
+// For each KV loop of the online-softmax cascade, computes at run time, from
+// the Q tile's bounds, the actual lengths and the mask's run-time data, the
+// key range that the mask leaves and runs the loop over it only. The loop
+// handles every batch entry and head of the Q tile at once, so for masks
+// that depend on the head or on run-time data (segment ids, document
+// offsets, block masks, per-head layouts) the range is the hull over all of
+// them, computed by scf.for loops before the KV loop. For analytic masks (no
+// head dependence, no run-time data) tiles that the mask shows entirely
+// also take a copy of the score map without the predicate; the others keep
+// the predicate on every tile. With `report`, a remark gives the visited,
+// full and partial tiles for static lengths.
 //
 //===----------------------------------------------------------------------===//
 
+#include "attn/Dialect/Attn/Mask/KVRange.h"
 #include "attn/Dialect/Attn/Mask/TileGrid.h"
 #include "attn/Transforms/Cascade.h"
 #include "attn/Transforms/Passes.h"
@@ -83,10 +88,15 @@ struct MaskSchedulePass
     Value qTile = qk.getInputs()[0];
     if (loop->isAncestor(qTile.getParentBlock()->getParentOp()))
       return;
+    // The range reads the mask's operands before the loop.
+    Value qSegments = map.getQSegments(), kvSegments = map.getKvSegments(),
+          blockMask = map.getBlockMask();
+    for (Value v : {qSegments, kvSegments, blockMask})
+      if (v && !loop.isDefinedOutsideOfLoop(v))
+        return;
     if (report)
       reportTiles(loop, map, mask, *step);
-    if (!isAnalytic(mask))
-      return;
+    bool analytic = isAnalytic(mask);
 
     // The key range of this Q tile, computed before the loop.
     OpBuilder b(loop);
@@ -102,9 +112,19 @@ struct MaskSchedulePass
     args.qLen = qLen;
     args.kvLen = kvLen;
     args.qHeads = map.getScores().getType().getDimSize(1) * map.getGroups();
+    args.qSegments = qSegments;
+    args.kvSegments = kvSegments;
+    args.blockMask = blockMask;
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    args.b = args.h = zero;
-    auto [lo, hi] = mask.buildKVRange(b, loc, args);
+    Value lo, hi;
+    if (analytic) {
+      args.b = args.h = zero;
+      std::tie(lo, hi) = mask.buildKVRange(b, loc, args);
+    } else {
+      // Batch entries of the Q tile (dimension 0 in both layouts).
+      Value batch = tensor::DimOp::create(b, loc, qTile, 0);
+      std::tie(lo, hi) = buildKVRangeHull(mask, b, loc, args, batch);
+    }
     Value stepV = loop.getStep();
     Value lb = arith::MulIOp::create(
         b, loc, arith::DivSIOp::create(b, loc, lo, stepV), stepV);
@@ -113,6 +133,8 @@ struct MaskSchedulePass
     loop.getLowerBoundMutable().assign(lb);
     loop.getUpperBoundMutable().assign(ub);
     ++numRanged;
+    if (!analytic)
+      return;
 
     // Tiles the mask shows entirely skip the predicate.
     b.setInsertionPoint(map);
@@ -122,6 +144,15 @@ struct MaskSchedulePass
     args.kLo = k0;
     args.kHi = kHi;
     Value full = mask.buildTileIsFull(b, loc, args);
+    // A mask that never knows a tile full keeps the predicate everywhere.
+    if (getConstantIntValue(full) == 0) {
+      Operation *end = kHi.getDefiningOp();
+      Operation *sum = end->getOperand(0).getDefiningOp();
+      full.getDefiningOp()->erase();
+      end->erase();
+      sum->erase();
+      return;
+    }
     auto branch = scf::IfOp::create(b, loc, map.getResult().getType(), full,
                                     /*withElseRegion=*/true);
     {
@@ -159,6 +190,8 @@ struct MaskSchedulePass
     ctx.qLen = *qLen;
     ctx.kvLen = *kvLen;
     ctx.qHeads = map.getScores().getType().getDimSize(1) * map.getGroups();
+    // Without run-time data the ranges do not depend on the batch entry.
+    ctx.batch = 1;
     bool analytic = isAnalytic(mask);
     int64_t total = 0, visited = 0, full = 0, partial = 0, empty = 0;
     for (int64_t q0 = 0; q0 < ctx.qLen; q0 += *qTile) {
@@ -166,7 +199,7 @@ struct MaskSchedulePass
       int64_t tiles = (ctx.kvLen + kvTile - 1) / kvTile;
       total += tiles;
       Interval range =
-          analytic ? mask.kvRange(0, 0, q, ctx) : Interval{0, ctx.kvLen};
+          analytic ? mask.kvRange(0, 0, q, ctx) : kvRangeHull(mask, q, ctx);
       if (range.empty())
         continue;
       for (int64_t t = range.lo / kvTile; t * kvTile < range.hi; ++t) {
@@ -185,7 +218,9 @@ struct MaskSchedulePass
         << "mask schedule: " << visited << " of " << total << " tiles visited ("
         << full << " full, " << partial << " partial, " << empty
         << " empty inside the range)"
-        << (analytic ? "" : "; the mask is not analytic: dense loop");
+        << (analytic ? ""
+                     : "; the mask is not analytic: range over all heads and "
+                       "batch entries, predicate on every tile");
   }
 };
 

@@ -2,12 +2,14 @@
 //
 // For every mask kind and score modifier, with random parameters and random
 // problems (GQA head counts, Sq != Sk, both alignments, broadcast operands,
-// static and dynamic operand types): buildVisible, buildKVRange,
-// buildTileIsFull and buildScore are emitted on constant coordinates and
+// static and dynamic operand types): buildVisible, buildKVRange, its hull
+// over batch entries and heads (buildKVRangeHull), buildTileIsFull and
+// buildScore are emitted on constant coordinates and
 // constant operand tensors inside one function, the function is folded by
-// the canonicalizer (the scf.for of document offsets fully unrolled first),
-// and each folded constant is compared with the C++ semantics: isVisible
-// (equal), kvRange (contained, equal where the builder is exact), classify
+// the canonicalizer (the scf.for loops of document offsets, of data scans
+// and of the hull fully unrolled first), and each folded constant is
+// compared with the C++ semantics: isVisible (equal), kvRange and
+// kvRangeHull (contained, equal where the builder is exact), classify
 // (IR full implies Full, and the converse where the builder is exact) and
 // apply (within 1e-5 relative).
 //
@@ -15,6 +17,7 @@
 
 #include "../MaskTestUtils.h"
 #include "MaskGenerators.h"
+#include "attn/Dialect/Attn/Mask/KVRange.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -178,7 +181,7 @@ struct Exactness {
 
 class MaskIRTest : public ::testing::Test {
 protected:
-  static constexpr int kPoints = 64, kRanges = 24, kTiles = 48;
+  static constexpr int kPoints = 64, kRanges = 24, kHulls = 6, kTiles = 48;
 
   void SetUp() override { ctx = makeContext(); }
 
@@ -280,6 +283,7 @@ protected:
       Point p;
       size_t result;
     };
+    /// b = h = -1: the hull over all batch entries and heads.
     struct RangeCase {
       int64_t b, h;
       Interval q;
@@ -320,6 +324,17 @@ protected:
       r.hi = f.yield(hi);
       ranges.push_back(r);
     }
+    for (int i = 0; i < kHulls; ++i) {
+      RangeCase r{-1, -1, span(p.qLen), 0, 0};
+      IRArgs a = base;
+      a.qLo = f.index(r.q.lo);
+      a.qHi = f.index(r.q.hi);
+      auto [lo, hi] =
+          buildKVRangeHull(m, f.builder, f.loc, a, f.index(p.batch));
+      r.lo = f.yield(lo);
+      r.hi = f.yield(hi);
+      ranges.push_back(r);
+    }
     for (int i = 0; i < kTiles; ++i) {
       Box box{pick(rng, 0, p.batch - 1), pick(rng, 0, p.heads - 1),
               span(p.qLen), span(p.kvLen)};
@@ -352,7 +367,8 @@ protected:
     }
     for (const RangeCase &c : ranges) {
       Interval ir{intOf(values[c.lo]), intOf(values[c.hi])};
-      Interval ref = m.kvRange(c.b, c.h, c.q, mctx);
+      Interval ref =
+          c.b < 0 ? kvRangeHull(m, c.q, mctx) : m.kvRange(c.b, c.h, c.q, mctx);
       bool normalized = 0 <= ir.lo && ir.lo <= ir.hi && ir.hi <= p.kvLen;
       bool contains = ref.empty() || (ir.lo <= ref.lo && ref.hi <= ir.hi);
       if (!normalized || !contains || (exact.range && !(ir == ref))) {
@@ -415,8 +431,9 @@ TEST_F(MaskIRTest, StridedHugePeriod) {
 TEST_F(MaskIRTest, Neighborhood) {
   sweep("neighborhood", genNeighborhood, kConservative, 80);
 }
+/// Exact for sorted ids, which the generator makes.
 TEST_F(MaskIRTest, DocumentIds) {
-  sweep("document", fixed("document"), kConservative);
+  sweep("document", fixed("document"), kExactRange);
 }
 TEST_F(MaskIRTest, DocumentOffsets) {
   sweep("document(offsets)", fixed("document(offsets)"), kConservative);
@@ -445,7 +462,7 @@ TEST_F(MaskIRTest, BlocksRuntime) {
         return "blocks(" + std::to_string(pick(rng, 1, 20)) + ", " +
                std::to_string(pick(rng, 1, 20)) + ", runtime)";
       },
-      kConservative);
+      kExactRange);
 }
 TEST_F(MaskIRTest, Heads) { sweep("heads", genHeads, kExact); }
 TEST_F(MaskIRTest, HeadsWithoutFallback) {
@@ -548,6 +565,71 @@ TEST_F(MaskIRTest, NeighborhoodRangeIsNarrow) {
   // Windows reach at most 12 rows and 12 columns away from their query.
   EXPECT_EQ(intOf(values[0]), 4096 - 12 * 96 - 12);
   EXPECT_EQ(intOf(values[1]), 4096 + 128 + 12 * 96 + 12);
+}
+
+/// Folds the hull of the IR key ranges over `batch` entries and `heads`
+/// heads for each query range; `setup` fills the data operands.
+std::vector<Interval>
+foldHulls(MLIRContext &ctx, MaskExprAttrInterface m, int64_t batch,
+          int64_t heads, int64_t qLen, int64_t kvLen,
+          ArrayRef<Interval> queries,
+          llvm::function_ref<void(FoldHarness &, IRArgs &)> setup = {}) {
+  FoldHarness f(ctx);
+  IRArgs a;
+  a.qLen = f.index(qLen);
+  a.kvLen = f.index(kvLen);
+  a.qHeads = heads;
+  if (setup)
+    setup(f, a);
+  for (Interval q : queries) {
+    a.qLo = f.index(q.lo);
+    a.qHi = f.index(q.hi);
+    auto [lo, hi] = buildKVRangeHull(m, f.builder, f.loc, a, f.index(batch));
+    f.yield(lo);
+    f.yield(hi);
+  }
+  SmallVector<Attribute> values;
+  EXPECT_TRUE(f.fold(values));
+  std::vector<Interval> keys;
+  for (size_t i = 0; i + 1 < values.size(); i += 2)
+    keys.push_back({intOf(values[i]), intOf(values[i + 1])});
+  return keys;
+}
+
+/// A per-head static layout: the range of a Q tile is the hull of the kept
+/// key blocks of the query blocks it overlaps, over both heads.
+TEST_F(MaskIRTest, BlocksStaticHullOverHeads) {
+  auto m = parseMask(*ctx, "blocks(4, 8, [[[0, 1, 0], [0, 0, 1]], "
+                           "[[1, 0, 0], [0, 0, 0]]])");
+  ASSERT_TRUE(m);
+  std::vector<Interval> keys =
+      foldHulls(*ctx, m, 1, 2, 8, 24, {{0, 4}, {2, 6}, {4, 8}});
+  ASSERT_EQ(keys.size(), 3u);
+  EXPECT_EQ(keys[0].lo, 0);  // head 1 keeps key block 0
+  EXPECT_EQ(keys[0].hi, 16); // head 0 keeps key block 1
+  EXPECT_EQ(keys[1].lo, 0);
+  EXPECT_EQ(keys[1].hi, 24);
+  EXPECT_EQ(keys[2].lo, 16); // head 1 keeps nothing in query block 1
+  EXPECT_EQ(keys[2].hi, 24);
+}
+
+/// Document offsets: the keys of the documents the queries span, hull over
+/// the batch entries.
+TEST_F(MaskIRTest, DocumentOffsetsRangeIsNarrow) {
+  auto m = parseMask(*ctx, "document(offsets)");
+  ASSERT_TRUE(m);
+  std::vector<Interval> keys =
+      foldHulls(*ctx, m, 2, 1, 50, 50, {{14, 20}, {0, 13}, {30, 32}},
+                [](FoldHarness &f, IRArgs &a) {
+                  Value starts =
+                      f.intTensor({2, 4}, f.builder.getI64Type(),
+                                  {0, 13, 31, 50, 0, 13, 31, 40}, false);
+                  a.qSegments = a.kvSegments = starts;
+                });
+  ASSERT_EQ(keys.size(), 3u);
+  EXPECT_EQ(keys[0], (Interval{13, 31}));
+  EXPECT_EQ(keys[1], (Interval{0, 13}));
+  EXPECT_EQ(keys[2], (Interval{13, 50}));
 }
 
 /// documentFromOffsets() against a hand-written table: empty documents are

@@ -264,6 +264,14 @@ TEST_F(CpuPipelineTest, BlocksStaticPerHead) {
             "[0, 1]], [[0, 0], [1, 1]]])",
             50, 60);
 }
+/// A 2-D layout whose KV ranges start after 0, end before Sk, and are
+/// empty for one query block (fully masked rows) and for one whose only
+/// kept block lies beyond Sk.
+TEST_F(CpuPipelineTest, BlocksStatic2DRangedLoop) {
+  checkMask("blocks(16, 32, [[0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0], "
+            "[1, 0, 0, 0], [0, 0, 0, 1], [0, 1, 1, 1]])",
+            77, 93);
+}
 TEST_F(CpuPipelineTest, PerHeadHeterogeneous) {
   checkMask("heads([0] : causal, [2, 3] : causal & window(8), * : sink(5))");
 }
@@ -357,6 +365,31 @@ TEST_F(CpuPipelineTest, BlocksRuntime) {
   };
   check(*kernel, s,
         {{1, 2, 60, 16}, {1, 2, 60, 16}, {1, 2, 60, 8}, {1, 2, 4, 4}}, 7,
+        extras);
+}
+
+/// Block masks that differ between batch entries, with query tiles over
+/// two block rows: the KV range is the hull over the batch; one row of
+/// batch entry 1 keeps nothing.
+TEST_F(CpuPipelineTest, BlocksRuntimePerBatch) {
+  std::string s =
+      "func.func @f(%q: tensor<2x2x45x16xf32>, %k: tensor<2x1x50x16xf32>, "
+      "%v: tensor<2x1x50x8xf32>, %m: tensor<2x1x6x5xi32>) -> "
+      "tensor<2x2x45x8xf32> {\n"
+      "  %o = attn.attention %q, %k, %v block_mask(%m : tensor<2x1x6x5xi32>) "
+      "{mask = #attn.mask<blocks(8, 12, runtime)>} : tensor<2x2x45x16xf32>, "
+      "tensor<2x1x50x16xf32>, tensor<2x1x50x8xf32> -> tensor<2x2x45x8xf32>\n"
+      "  return %o : tensor<2x2x45x8xf32>\n}\n";
+  auto kernel = compile(s, 16, 16);
+  ASSERT_TRUE(kernel);
+  Extras extras;
+  extras.blockMask = [](const std::vector<int64_t> &i) -> double {
+    if (i[0] == 1 && i[2] == 2)
+      return 0;
+    return (i[0] * 5 + i[2] * 3 + i[3] * 7) % 4 == 0;
+  };
+  check(*kernel, s,
+        {{2, 2, 45, 16}, {2, 1, 50, 16}, {2, 1, 50, 8}, {2, 1, 6, 5}}, 8,
         extras);
 }
 

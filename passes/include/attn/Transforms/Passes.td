@@ -155,12 +155,12 @@ def AttnTileQueries : Pass<"attn-tile-queries"> {
 def AttnMaskSchedule : Pass<"attn-mask-schedule"> {
   let summary = "Visit only the KV tiles the mask leaves; skip the predicate on full tiles";
   let description = [{
-    For each KV loop (`attn.kv_loop`) whose mask is analytic (the same for
-    every head and batch entry, no run-time data), replaces the loop bounds
-    by the key range of the Q tile, computed at run time from the tile's
-    bounds and the actual lengths (no host-side mask construction), and
-    splits the score map: tiles the mask shows entirely run without the
-    predicate.
+    For each KV loop (`attn.kv_loop`), replaces the loop bounds by the key
+    range of the Q tile, computed at run time from the tile's bounds, the
+    actual lengths and the mask's data (no host-side mask construction).
+    Where the mask is analytic (the same for every head and batch entry, no
+    run-time data) it also splits the score map: tiles the mask shows
+    entirely run without the predicate.
 
     ```mlir
     // causal, after the pass
@@ -174,9 +174,31 @@ def AttnMaskSchedule : Pass<"attn-mask-schedule"> {
       }
     }
     ```
-    Head- or data-dependent masks keep the dense loop, predicate on every
-    tile. With `report`, a remark counts visited, full and partial tiles for
-    static lengths (causal at S = 4096 with 128x128 tiles: 528 of 1024).
+    The loop handles every batch entry and query head of the Q tile at once,
+    so for head- or data-dependent masks the range is the hull over all of
+    them (scf.for loops over the batch entries and heads before the KV
+    loop), and the predicate stays on every tile: static `blocks` read
+    constant tables of the first and last kept key block per query block
+    (and head), runtime `blocks` scan the block mask rows the tile overlaps,
+    `document` scans the segment ids, `document(offsets)` reads the starts
+    of the documents the tile spans.
+
+    ```mlir
+    // blocks(128, 128, [[1, 0], [1, 1]]), after the pass
+    %first = arith.constant dense<[0, 0]> : tensor<2xindex>
+    %last = arith.constant dense<[0, 1]> : tensor<2xindex>
+    %r:2 = scf.for %qb = %qb_lo to %qb_hi step %c1 iter_args(...) {
+      // hull of [first[qb] * 128, (last[qb] + 1) * 128) clipped to Sk
+    }
+    scf.for %k0 = %lb to %ub step %c128 ... {  // bounds from %r
+      %m = attn.score_map %qk ... {mask = #attn.mask<blocks(...)>, ...}
+    }
+    ```
+    With `report`, a remark counts visited, full and partial tiles for
+    static lengths (causal at S = 4096 with 128x128 tiles: 528 of 1024),
+    from the C++ key ranges (the hull over all heads where the mask is not
+    analytic; without run-time data at compile time, data masks count every
+    tile).
   }];
   let options = [
     Option<"report", "report", "bool", /*default=*/"false",

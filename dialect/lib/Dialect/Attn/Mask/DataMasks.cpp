@@ -5,7 +5,9 @@
 // or the block_mask operand). With the data at hand their classifiers are
 // exact; without it (at compile time) they are conservative. Their IR reads
 // the operands with tensor.extract (document offsets: an scf.for over the
-// starts); the KV range and "tile is full" builders keep the defaults.
+// starts). Their KV range builders scan the data at run time (documents)
+// or read tables built at compile time (static blocks); "tile is full"
+// keeps the default (false).
 //
 //===----------------------------------------------------------------------===//
 
@@ -123,6 +125,84 @@ Value DocumentMaskAttr::buildVisible(OpBuilder &builder, Location loc,
       buildDocument(e, args.kvSegments, args.b, args.k, getFromOffsets());
   return e.land(e.cmp(CmpIPredicate::sge, qd, 0),
                 e.cmp(CmpIPredicate::eq, qd, kd));
+}
+
+/// Folds one candidate key range [lo, hi) into the accumulated `acc` where
+/// `take` holds: the smallest lo and the largest hi. `acc` starts at
+/// (kUnbounded, 0), so that it is empty (lo >= hi) until something is taken.
+static IRKeys takeKeys(IREmitter &e, IRKeys acc, Value take, Value lo,
+                       Value hi) {
+  return {e.select(take, e.min(acc.first, lo), acc.first),
+          e.select(take, e.max(acc.second, hi), acc.second)};
+}
+/// An accumulated range as a normalized one: {0, 0} when empty, else
+/// clipped to [0, kvLen).
+static IRKeys finishKeys(IREmitter &e, IRKeys acc, Value kvLen) {
+  Value empty = e.cmp(CmpIPredicate::sge, acc.first, acc.second);
+  IRKeys keys = e.clipKeys(acc.first, acc.second, kvLen);
+  return {e.select(empty, e.index(0), keys.first),
+          e.select(empty, e.index(0), keys.second)};
+}
+/// scf.for over [lo, hi) carrying an accumulated key range from `init`.
+static IRKeys
+scanKeys(IREmitter &e, Value lo, Value hi, IRKeys init,
+         llvm::function_ref<IRKeys(IREmitter &, Value, IRKeys)> body) {
+  auto loop = scf::ForOp::create(
+      e.builder, e.loc, lo, hi, e.index(1), ValueRange{init.first, init.second},
+      [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
+        IREmitter inner(builder, loc);
+        IRKeys next = body(inner, iv, {acc[0], acc[1]});
+        scf::YieldOp::create(builder, loc, ValueRange{next.first, next.second});
+      });
+  return {loop.getResult(0), loop.getResult(1)};
+}
+
+/// Document offsets: the queries' valid positions [first, last] lie in the
+/// documents [doc(first), doc(last)], whose keys run from the start of the
+/// first to the start of the one after the last (starts are sorted).
+static IRKeys buildOffsetsKeys(IREmitter &e, const IRArgs &args) {
+  Value qStarts = args.qSegments, kvStarts = args.kvSegments;
+  auto start = [&](Value starts, Value i) {
+    return e.toIndex(e.extract(starts, {args.b, i}));
+  };
+  Value qDocs = e.sub(e.dim(qStarts, 1), 1);
+  Value first = e.max(args.qLo, start(qStarts, e.index(0)));
+  Value last = e.sub(e.min(args.qHi, start(qStarts, qDocs)), 1);
+  Value any = e.cmp(CmpIPredicate::sle, first, last);
+  Value dLo = buildDocument(e, qStarts, args.b, first, true);
+  Value dHi = buildDocument(e, qStarts, args.b, last, true);
+  // Documents beyond the keys' count hold no key.
+  Value kvDocs = e.sub(e.dim(kvStarts, 1), 1);
+  Value lo = start(kvStarts, e.clamp(dLo, e.index(0), kvDocs));
+  Value hi = start(kvStarts, e.clamp(e.add(dHi, 1), e.index(0), kvDocs));
+  IRKeys keys = e.clipKeys(lo, hi, args.kvLen);
+  return {e.select(any, keys.first, e.index(0)),
+          e.select(any, keys.second, e.index(0))};
+}
+
+IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                      const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  if (getFromOffsets())
+    return buildOffsetsKeys(e, args);
+  // The smallest and largest document of the queries (padding sees
+  // nothing), then the keys of a document between them: exact when the ids
+  // of a row are sorted, as packing makes them, and never narrower.
+  IRKeys none{e.index(kUnbounded), e.index(-1)};
+  IRKeys docs = scanKeys(
+      e, args.qLo, args.qHi, none, [&](IREmitter &x, Value q, IRKeys acc) {
+        Value d = x.toIndex(x.extract(args.qSegments, {args.b, q}));
+        return takeKeys(x, acc, x.cmp(CmpIPredicate::sge, d, 0), d, d);
+      });
+  IRKeys keys =
+      scanKeys(e, e.index(0), args.kvLen, {args.kvLen, e.index(0)},
+               [&](IREmitter &x, Value k, IRKeys acc) {
+                 Value d = x.toIndex(x.extract(args.kvSegments, {args.b, k}));
+                 Value in = x.land(x.cmp(CmpIPredicate::sge, d, docs.first),
+                                   x.cmp(CmpIPredicate::sle, d, docs.second));
+                 return takeKeys(x, acc, in, k, x.add(k, 1));
+               });
+  return finishKeys(e, keys, args.kvLen);
 }
 
 //===----------------------------------------------------------------------===//
@@ -301,6 +381,81 @@ Value BlocksMaskAttr::buildVisible(OpBuilder &builder, Location loc,
   for (int64_t n : shape)
     extents.push_back(e.index(n));
   return buildBlockBit(e, layout, {}, indices, extents);
+}
+
+/// The query blocks [lo, hi) that the queries [args.qLo, args.qHi) overlap,
+/// cut to the first `rows`.
+static IRKeys queryBlocks(IREmitter &e, const IRArgs &args, int64_t blockQ,
+                          Value rows) {
+  return {e.divS(args.qLo, blockQ),
+          e.min(e.add(e.divS(e.sub(args.qHi, 1), blockQ), 1), rows)};
+}
+
+IRKeys BlocksMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
+                                    const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  int64_t bq = getBlockQ(), bk = getBlockK();
+  if (isRuntime()) {
+    // Scan the rows of the block mask that the queries overlap, over the
+    // key blocks that hold keys.
+    Value mask = args.blockMask;
+    Value mb = e.broadcastIndex(mask, 0, args.b);
+    Value mh = e.broadcastIndex(mask, 1, args.h);
+    IRKeys rows = queryBlocks(e, args, bq, e.dim(mask, 2));
+    Value cols = e.min(e.dim(mask, 3), e.divS(e.add(args.kvLen, bk - 1), bk));
+    IRKeys none{e.index(kUnbounded), e.index(0)};
+    IRKeys keys = scanKeys(
+        e, rows.first, rows.second, none,
+        [&](IREmitter &x, Value qb, IRKeys acc) {
+          return scanKeys(x, x.index(0), cols, acc,
+                          [&](IREmitter &y, Value kb, IRKeys inner) {
+                            Value kept =
+                                y.nonZero(y.extract(mask, {mb, mh, qb, kb}));
+                            Value lo = y.mul(kb, bk);
+                            return takeKeys(y, inner, kept, lo, y.add(lo, bk));
+                          });
+        });
+    return finishKeys(e, keys, args.kvLen);
+  }
+  // Tables of the first and last kept key block of each query block (and
+  // head); the hull of the rows the queries overlap, each row clipped to
+  // the keys. A row that keeps nothing has first = nk and last = -1.
+  ArrayRef<int64_t> shape = getLayoutShape();
+  ArrayRef<bool> layout = getLayout();
+  int64_t heads = shape.size() == 3 ? shape[0] : 1;
+  int64_t nq = shape[shape.size() - 2], nk = shape.back();
+  SmallVector<int64_t> firstKept(heads * nq, nk), lastKept(heads * nq, -1);
+  for (int64_t row = 0; row < heads * nq; ++row)
+    for (int64_t kb = 0; kb < nk; ++kb)
+      if (layout[row * nk + kb]) {
+        firstKept[row] = std::min(firstKept[row], kb);
+        lastKept[row] = kb;
+      }
+  auto table = [&](ArrayRef<int64_t> values) -> Value {
+    auto type = RankedTensorType::get({heads * nq}, builder.getIndexType());
+    return arith::ConstantOp::create(builder, loc,
+                                     DenseElementsAttr::get(type, values));
+  };
+  Value firstTable = table(firstKept), lastTable = table(lastKept);
+  IRKeys rows = queryBlocks(e, args, bq, e.index(nq));
+  Value base = e.index(0);
+  if (shape.size() == 3)
+    base = e.mul(e.min(args.h, e.index(heads - 1)), nq);
+  Value zero = e.index(0);
+  IRKeys keys = scanKeys(e, rows.first, rows.second, {zero, zero},
+                         [&](IREmitter &x, Value qb, IRKeys acc) {
+                           Value row = x.add(base, qb);
+                           Value lo = x.mul(x.extract(firstTable, row), bk);
+                           Value hi =
+                               x.mul(x.add(x.extract(lastTable, row), 1), bk);
+                           return x.hull(acc, x.clipKeys(lo, hi, args.kvLen));
+                         });
+  if (shape.size() != 3)
+    return keys;
+  // Heads beyond the layout see nothing.
+  Value inLayout = e.cmp(CmpIPredicate::slt, args.h, heads);
+  return {e.select(inLayout, keys.first, zero),
+          e.select(inLayout, keys.second, zero)};
 }
 
 void BlocksMaskAttr::printExpr(llvm::raw_ostream &os) const {

@@ -65,7 +65,7 @@ def Attn_PrefixMask : Attn_MaskKind<"PrefixMask", ["buildKVRange", "buildTileIsF
   let parameters = (ins "int64_t":$length);
 }
 
-def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements"]> {
+def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements", "buildKVRange"]> {
   let summary = "`document` / `document(offsets)`: same document only";
   let description = [{
     Packed sequences: q sees k only when both lie in the same document. The
@@ -134,7 +134,7 @@ def Attn_NeighborhoodMask : Attn_MaskKind<"NeighborhoodMask", ["verifyShape", "b
   }];
 }
 
-def Attn_BlocksMask : Attn_MaskKind<"BlocksMask", ["verifyShape", "addRequirements", "dependsOnHead"]> {
+def Attn_BlocksMask : Attn_MaskKind<"BlocksMask", ["verifyShape", "addRequirements", "dependsOnHead", "buildKVRange"]> {
   let summary = "`blocks(bq, bk, runtime | [[...]])`: block-sparse";
   let description = [{
     A block of bq queries by bk keys is kept or dropped whole. The layout is
