@@ -21,6 +21,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <numeric>
 
 using namespace mlir;
 using namespace attn;
@@ -1233,6 +1234,222 @@ TEST_F(ReferenceTest, ToleranceRuleOnAttention) {
   wrong.mask = "window(8)";
   ReferenceResult bad = reference(parse(wrong), in);
   report = compareWithTolerance(bad.output, ref.output, naive->output);
+  EXPECT_FALSE(report->pass);
+  EXPECT_GT(report->maxError, report->bound);
+}
+
+//===----------------------------------------------------------------------===//
+// Sampled query rows
+//===----------------------------------------------------------------------===//
+
+/// O[b, h, q, d] in the spec's layout.
+double outputAt(const HostTensor &o, const Spec &s, int64_t b, int64_t h,
+                int64_t q, int64_t d) {
+  return s.bshd ? o.at({b, q, h, d}) : o.at({b, h, q, d});
+}
+
+/// The rows of `sampled` listed in `rows` are bit for bit those of `full`;
+/// every other row is NaN.
+void expectSampledRows(const ReferenceResult &sampled,
+                       const ReferenceResult &full, const Spec &s,
+                       const std::vector<int64_t> &rows,
+                       const std::string &what) {
+  ASSERT_EQ(sampled.output.shape, full.output.shape) << what;
+  ASSERT_EQ(sampled.lse.shape, full.lse.shape) << what;
+  for (int64_t b = 0; b < s.batch; ++b)
+    for (int64_t h = 0; h < s.qHeads; ++h)
+      for (int64_t q = 0; q < s.qLen; ++q) {
+        bool listed = llvm::is_contained(rows, q);
+        double lse = sampled.lse.at({b, h, q});
+        if (!listed) {
+          EXPECT_TRUE(std::isnan(lse)) << what << " q=" << q;
+        } else {
+          EXPECT_EQ(lse, full.lse.at({b, h, q})) << what << " q=" << q;
+        }
+        for (int64_t d = 0; d < s.dv; ++d) {
+          double o = outputAt(sampled.output, s, b, h, q, d);
+          if (!listed) {
+            EXPECT_TRUE(std::isnan(o)) << what << " q=" << q;
+          } else {
+            EXPECT_EQ(o, outputAt(full.output, s, b, h, q, d))
+                << what << " b=" << b << " h=" << h << " q=" << q << " d=" << d;
+          }
+        }
+      }
+}
+
+TEST_F(ReferenceTest, SampledRowsEqualTheFullComputation) {
+  std::mt19937_64 rng(19);
+  // GQA, bottom-right causal with Sq > Sk (rows 0..2 see nothing), softcap.
+  Spec gqa;
+  gqa.batch = 2;
+  gqa.qHeads = 4;
+  gqa.kvHeads = 2;
+  gqa.qLen = 9;
+  gqa.kvLen = 6;
+  gqa.dqk = 8;
+  gqa.dv = 4;
+  gqa.mask = "causal(bottom_right)";
+  gqa.score = "softcap(10.0)";
+  // The bshd layout with a broadcast bias.
+  Spec bshd;
+  bshd.bshd = true;
+  bshd.qLen = 11;
+  bshd.kvLen = 13;
+  bshd.mask = "window(3) | global(0)";
+  bshd.score = "bias";
+  bshd.bias = true;
+  bshd.broadcastBatch = true;
+  for (const Spec &s : {gqa, bshd}) {
+    AttentionOp op = parse(s);
+    ASSERT_TRUE(op);
+    ReferenceInputs in = randomInputs(s, rng, 2.0);
+    if (s.bias)
+      in.bias = randomTensor({1, s.qHeads, s.qLen, s.kvLen}, rng);
+    // Any order, repeats allowed; first, last, an empty row, a middle one.
+    std::vector<int64_t> rows = {s.qLen - 1, 0, 4, 4, 1};
+    ReferenceOptions options;
+    options.queryRows = rows;
+    ReferenceResult full = reference(op, in);
+    auto sampled = computeReference(op, in, options);
+    ASSERT_TRUE(static_cast<bool>(sampled)) << toString(sampled.takeError());
+    expectSampledRows(*sampled, full, s, rows, s.mask + " (reference)");
+    auto naiveFull = computeNaive(op, in, BFloat16Type::get(ctx.get()));
+    auto naiveSampled =
+        computeNaive(op, in, BFloat16Type::get(ctx.get()), options);
+    ASSERT_TRUE(static_cast<bool>(naiveFull));
+    ASSERT_TRUE(static_cast<bool>(naiveSampled));
+    expectSampledRows(*naiveSampled, *naiveFull, s, rows, s.mask + " (naive)");
+  }
+  // No rows listed: every row, as without options.
+  AttentionOp op = parse(gqa);
+  ReferenceInputs in = randomInputs(gqa, rng);
+  std::vector<int64_t> all(gqa.qLen);
+  std::iota(all.begin(), all.end(), 0);
+  auto every = computeReference(op, in, ReferenceOptions{});
+  ASSERT_TRUE(static_cast<bool>(every));
+  expectSampledRows(*every, reference(op, in), gqa, all, "all rows");
+}
+
+TEST_F(ReferenceTest, SampledRowsOutOfRangeAreErrors) {
+  Spec s;
+  AttentionOp op = parse(s);
+  ASSERT_TRUE(op);
+  std::mt19937_64 rng(20);
+  ReferenceInputs in = randomInputs(s, rng);
+  for (int64_t row : {int64_t(5), int64_t(-1)}) {
+    ReferenceOptions options;
+    options.queryRows = {0, row};
+    auto r = computeReference(op, in, options);
+    ASSERT_FALSE(static_cast<bool>(r));
+    EXPECT_EQ(toString(r.takeError()),
+              "query row " + std::to_string(row) + " is outside [0, 5)");
+    auto n = computeNaive(op, in, Float32Type::get(ctx.get()), options);
+    ASSERT_FALSE(static_cast<bool>(n));
+    EXPECT_EQ(toString(n.takeError()),
+              "query row " + std::to_string(row) + " is outside [0, 5)");
+  }
+}
+
+TEST_F(ReferenceTest, ToleranceRuleOnSelectedRows) {
+  // [2, 3, 2], rows along dimension 1. Row 1 is wrong in `out`; rows the
+  // reference left out (NaN) are never read.
+  const double nan = std::nan("");
+  HostTensor ref({2, 3, 2}, {1, 2, nan, nan, 5, 6, 7, 8, nan, nan, 11, 12});
+  HostTensor naive({2, 3, 2},
+                   {1.01, 2, nan, nan, 5, 6, 7, 8.02, nan, nan, 11, 12});
+  HostTensor out({2, 3, 2}, {1, 2.03, 9, 9, 5, 6, 7, 8, 9, 9, 11, 12});
+  auto report = compareWithTolerance(out, ref, naive, {1, {0, 2}});
+  ASSERT_TRUE(static_cast<bool>(report)) << toString(report.takeError());
+  EXPECT_TRUE(report->pass);
+  EXPECT_EQ(report->elementsCompared, 8);
+  EXPECT_NEAR(report->maxError, 0.03, 1e-12);
+  EXPECT_EQ(report->worstIndex, 1);
+  EXPECT_NEAR(report->naiveError, 0.02, 1e-12);
+  EXPECT_NEAR(report->bound, 0.04 + 1e-5, 1e-12);
+  // Repeats count once; a selection of row 1 reads the NaN rows and fails.
+  report = compareWithTolerance(out, ref, naive, {1, {1, 1}});
+  ASSERT_TRUE(static_cast<bool>(report));
+  EXPECT_FALSE(report->pass);
+  EXPECT_EQ(report->elementsCompared, 4);
+  EXPECT_EQ(report->nonFiniteMismatches, 4);
+  EXPECT_EQ(report->worstIndex, 2);
+  // Without a selection every element is read.
+  report = compareWithTolerance(out, ref, naive);
+  ASSERT_TRUE(static_cast<bool>(report));
+  EXPECT_FALSE(report->pass);
+  EXPECT_EQ(report->elementsCompared, 12);
+  // Rows along the last dimension.
+  report = compareWithTolerance(out, ref, naive, {2, {0}});
+  ASSERT_TRUE(static_cast<bool>(report));
+  EXPECT_EQ(report->elementsCompared, 6);
+  EXPECT_EQ(report->nonFiniteMismatches, 2);
+  // A row out of range, an axis beyond the rank.
+  auto bad = compareWithTolerance(out, ref, naive, {1, {3}});
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_EQ(toString(bad.takeError()),
+            "row 3 is outside [0, 3) in dimension 1 of [2, 3, 2]");
+  bad = compareWithTolerance(out, ref, naive, {3, {0}});
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_EQ(toString(bad.takeError()),
+            "cannot select rows along dimension 3 of a tensor of shape "
+            "[2, 3, 2]");
+}
+
+/// The rule on a sampled reference: the figures are those of the full
+/// comparison restricted to the rows, and a kernel wrong on a sampled row
+/// fails.
+TEST_F(ReferenceTest, ToleranceRuleOnSampledAttention) {
+  Spec s;
+  s.qLen = 20;
+  s.kvLen = 30;
+  s.dqk = 32;
+  s.mask = "window(8) | global(0)";
+  AttentionOp op = parse(s);
+  ASSERT_TRUE(op);
+  std::mt19937_64 rng(21);
+  ReferenceInputs in = roundedToBF16(randomInputs(s, rng));
+  std::vector<int64_t> rows = {0, 7, 19};
+  ReferenceOptions options;
+  options.queryRows = rows;
+  auto ref = computeReference(op, in, options);
+  auto naive = computeNaive(op, in, BFloat16Type::get(ctx.get()), options);
+  ASSERT_TRUE(static_cast<bool>(ref));
+  ASSERT_TRUE(static_cast<bool>(naive));
+  RowSelection selection{op.getSeqAxis(), rows};
+  // A kernel computing in f32 throughout, on every row.
+  auto f32 = computeNaive(op, in, Float32Type::get(ctx.get()));
+  ASSERT_TRUE(static_cast<bool>(f32));
+  auto report =
+      compareWithTolerance(f32->output, ref->output, naive->output, selection);
+  ASSERT_TRUE(static_cast<bool>(report));
+  EXPECT_TRUE(report->pass);
+  EXPECT_EQ(report->elementsCompared, s.batch * s.qHeads * 3 * s.dv);
+  // The same figures as the full comparison restricted by hand.
+  ReferenceResult fullRef = reference(op, in);
+  double maxError = 0;
+  for (int64_t h = 0; h < s.qHeads; ++h)
+    for (int64_t q : rows)
+      for (int64_t d = 0; d < s.dv; ++d)
+        maxError =
+            std::max(maxError, std::fabs(f32->output.at({0, h, q, d}) -
+                                         fullRef.output.at({0, h, q, d})));
+  EXPECT_EQ(report->maxError, maxError);
+  // The LSE selects along its last dimension.
+  auto lse = compareWithTolerance(f32->lse, ref->lse, naive->lse, {2, rows});
+  ASSERT_TRUE(static_cast<bool>(lse));
+  EXPECT_TRUE(lse->pass);
+  // Without the selection the rows left out (NaN) fail the rule.
+  report = compareWithTolerance(f32->output, ref->output, naive->output);
+  ASSERT_TRUE(static_cast<bool>(report));
+  EXPECT_FALSE(report->pass);
+  // A kernel that drops the sink fails on the sampled row 19.
+  Spec wrong = s;
+  wrong.mask = "window(8)";
+  ReferenceResult bad = reference(parse(wrong), in);
+  report =
+      compareWithTolerance(bad.output, ref->output, naive->output, selection);
+  ASSERT_TRUE(static_cast<bool>(report));
   EXPECT_FALSE(report->pass);
   EXPECT_GT(report->maxError, report->bound);
 }

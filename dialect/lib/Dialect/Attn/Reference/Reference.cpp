@@ -4,8 +4,9 @@
 // Evaluator turns the run-time operands and regions into the callbacks of
 // mask::Context and mask::ScoreContext (the same ones the mask algebra's
 // isVisible and the score terms' apply read). computeReference and
-// computeNaive then run the same loop nest, one in double, one in the
-// element type with f32 accumulation.
+// computeNaive then run the same loop nest over the query rows asked for
+// (all, or a sample), one in double, one in the element type with f32
+// accumulation; compareWithTolerance applies the rule on those rows.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +19,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <numeric>
 
 using namespace mlir;
 using namespace attn;
@@ -428,6 +430,29 @@ runtime::FloatFormat formatOf(Type type, bool &ok) {
   return runtime::FloatFormat::F32;
 }
 
+/// The query rows to compute: those the options list, or all of them.
+llvm::Expected<std::vector<int64_t>>
+queryRowsOf(const Problem &p, const ReferenceOptions &options) {
+  if (options.queryRows.empty()) {
+    std::vector<int64_t> all(static_cast<size_t>(p.qLen));
+    std::iota(all.begin(), all.end(), 0);
+    return all;
+  }
+  for (int64_t q : options.queryRows)
+    if (q < 0 || q >= p.qLen)
+      return error("query row " + Twine(q) + " is outside [0, " +
+                   Twine(p.qLen) + ")");
+  return options.queryRows;
+}
+
+/// Results of the problem's shape, NaN until a row is computed: a row left
+/// out of a sample can never pass for a computed one.
+ReferenceResult unfilledResult(const Problem &p) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  return {HostTensor::filled(p.outputShape(), nan),
+          HostTensor::filled({p.batch, p.qHeads, p.qLen}, nan)};
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -435,20 +460,21 @@ runtime::FloatFormat formatOf(Type type, bool &ok) {
 //===----------------------------------------------------------------------===//
 
 llvm::Expected<ReferenceResult>
-attn::reference::computeReference(AttentionOp op,
-                                  const ReferenceInputs &inputs) {
+attn::reference::computeReference(AttentionOp op, const ReferenceInputs &inputs,
+                                  const ReferenceOptions &options) {
   llvm::Expected<Problem> problem = analyze(op, inputs);
   if (!problem)
     return problem.takeError();
   const Problem &p = *problem;
+  llvm::Expected<std::vector<int64_t>> rows = queryRowsOf(p, options);
+  if (!rows)
+    return rows.takeError();
   auto evaluator = Evaluator::create(op, p, inputs, /*roundToType=*/false);
   if (!evaluator)
     return evaluator.takeError();
   Evaluator &ev = **evaluator;
 
-  ReferenceResult result;
-  result.output = HostTensor::filled(p.outputShape(), 0.0);
-  result.lse = HostTensor::filled({p.batch, p.qHeads, p.qLen}, -kInf);
+  ReferenceResult result = unfilledResult(p);
   const std::vector<double> &Q = inputs.query.data, &K = inputs.key.data,
                             &V = inputs.value.data;
   int64_t group = p.qHeads / p.kvHeads;
@@ -458,7 +484,7 @@ attn::reference::computeReference(AttentionOp op,
   for (int64_t b = 0; b < p.batch; ++b)
     for (int64_t h = 0; h < p.qHeads; ++h) {
       int64_t kvh = h / group;
-      for (int64_t q = 0; q < p.qLen; ++q) {
+      for (int64_t q : *rows) {
         double rowMax = -kInf;
         bool anyNaN = false;
         for (int64_t k = 0; k < p.kvLen; ++k) {
@@ -492,8 +518,12 @@ attn::reference::computeReference(AttentionOp op,
           continue;
         }
         // No visible key (or only keys scored -inf): O = 0, LSE = -inf.
-        if (rowMax == -kInf)
+        if (rowMax == -kInf) {
+          for (int64_t d = 0; d < p.dv; ++d)
+            outAt(d) = 0.0;
+          result.lse.data[lseIndex] = -kInf;
           continue;
+        }
         double sum = 0.0;
         std::fill(acc.begin(), acc.end(), 0.0);
         for (int64_t k = 0; k < p.kvLen; ++k) {
@@ -518,7 +548,8 @@ attn::reference::computeReference(AttentionOp op,
 
 llvm::Expected<ReferenceResult>
 attn::reference::computeNaive(AttentionOp op, const ReferenceInputs &inputs,
-                              Type elementType) {
+                              Type elementType,
+                              const ReferenceOptions &options) {
   bool supported = false;
   runtime::FloatFormat format = formatOf(elementType, supported);
   if (!supported) {
@@ -530,6 +561,9 @@ attn::reference::computeNaive(AttentionOp op, const ReferenceInputs &inputs,
   if (!problem)
     return problem.takeError();
   const Problem &p = *problem;
+  llvm::Expected<std::vector<int64_t>> rows = queryRowsOf(p, options);
+  if (!rows)
+    return rows.takeError();
   auto evaluator = Evaluator::create(op, p, inputs, /*roundToType=*/true);
   if (!evaluator)
     return evaluator.takeError();
@@ -547,16 +581,14 @@ attn::reference::computeNaive(AttentionOp op, const ReferenceInputs &inputs,
   float scale = static_cast<float>(p.scale);
   const float inf = std::numeric_limits<float>::infinity();
 
-  ReferenceResult result;
-  result.output = HostTensor::filled(p.outputShape(), 0.0);
-  result.lse = HostTensor::filled({p.batch, p.qHeads, p.qLen}, -kInf);
+  ReferenceResult result = unfilledResult(p);
   int64_t group = p.qHeads / p.kvHeads;
   std::vector<float> scores(p.kvLen), probs(p.kvLen), acc(p.dv);
 
   for (int64_t b = 0; b < p.batch; ++b)
     for (int64_t h = 0; h < p.qHeads; ++h) {
       int64_t kvh = h / group;
-      for (int64_t q = 0; q < p.qLen; ++q) {
+      for (int64_t q : *rows) {
         float rowMax = -inf;
         bool anyNaN = false;
         for (int64_t k = 0; k < p.kvLen; ++k) {
@@ -590,8 +622,12 @@ attn::reference::computeNaive(AttentionOp op, const ReferenceInputs &inputs,
             outAt(d) = std::nan("");
           continue;
         }
-        if (rowMax == -inf)
+        if (rowMax == -inf) {
+          for (int64_t d = 0; d < p.dv; ++d)
+            outAt(d) = 0.0;
+          result.lse.data[lseIndex] = -kInf;
           continue;
+        }
         float sum = 0.0f;
         for (int64_t k = 0; k < p.kvLen; ++k) {
           probs[k] = std::exp(scores[k] - rowMax);
@@ -618,7 +654,8 @@ attn::reference::computeNaive(AttentionOp op, const ReferenceInputs &inputs,
 //===----------------------------------------------------------------------===//
 
 llvm::Expected<ToleranceReport> attn::reference::compareWithTolerance(
-    const HostTensor &out, const HostTensor &ref, const HostTensor &naive) {
+    const HostTensor &out, const HostTensor &ref, const HostTensor &naive,
+    const RowSelection &selection) {
   for (auto [name, t] :
        {std::pair<const char *, const HostTensor *>{"output", &out},
         {"reference", &ref},
@@ -629,8 +666,32 @@ llvm::Expected<ToleranceReport> attn::reference::compareWithTolerance(
     return error("cannot compare tensors of shapes " + shapeString(out.shape) +
                  " (output), " + shapeString(ref.shape) + " (reference) and " +
                  shapeString(naive.shape) + " (naive)");
+  // Element i lies in row (i / stride) % extent of the selected axis.
+  int64_t stride = 1, extent = 1;
+  std::vector<char> selected;
+  if (!selection.rows.empty()) {
+    if (selection.axis >= ref.shape.size())
+      return error("cannot select rows along dimension " +
+                   Twine(selection.axis) + " of a tensor of shape " +
+                   shapeString(ref.shape));
+    extent = ref.shape[selection.axis];
+    for (size_t d = selection.axis + 1; d < ref.shape.size(); ++d)
+      stride *= ref.shape[d];
+    selected.assign(static_cast<size_t>(extent), 0);
+    for (int64_t row : selection.rows) {
+      if (row < 0 || row >= extent)
+        return error("row " + Twine(row) + " is outside [0, " + Twine(extent) +
+                     ") in dimension " + Twine(selection.axis) + " of " +
+                     shapeString(ref.shape));
+      selected[row] = 1;
+    }
+  }
   ToleranceReport report;
   for (size_t i = 0; i < ref.data.size(); ++i) {
+    if (!selected.empty() &&
+        !selected[(static_cast<int64_t>(i) / stride) % extent])
+      continue;
+    ++report.elementsCompared;
     double o = out.data[i], r = ref.data[i], n = naive.data[i];
     double e = 0.0;
     if (o == r || (std::isnan(o) && std::isnan(r))) {

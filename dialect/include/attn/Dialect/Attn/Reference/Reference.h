@@ -65,15 +65,26 @@ struct ReferenceResult {
   HostTensor lse;
 };
 
+/// Which query positions computeReference and computeNaive compute. A large
+/// problem checked on a sample of rows costs the sample's share of the full
+/// computation, and each sampled row is exactly the full computation's row.
+struct ReferenceOptions {
+  /// Query positions in [0, Sq), computed for every batch entry and head;
+  /// empty computes them all. The rows left out are NaN in the results.
+  std::vector<int64_t> queryRows;
+};
+
 /// Computes `op` on `inputs` in double precision: s = scale * q.k (scale
 /// 1/sqrt(Dqk) by default), then each score term in order, softmax over the
 /// visible keys with the row maximum subtracted, O = P V. Query head h reads
 /// KV head h / (Hq / Hkv). A key whose modified score is -inf weighs
 /// nothing, like a hidden one. Errors (shapes that do not fit the op,
 /// missing or unexpected operands, a region the interpreter cannot run or
-/// that fails on some point) are values naming the problem.
-llvm::Expected<ReferenceResult> computeReference(AttentionOp op,
-                                                 const ReferenceInputs &inputs);
+/// that fails on some point, a query row out of range) are values naming
+/// the problem.
+llvm::Expected<ReferenceResult>
+computeReference(AttentionOp op, const ReferenceInputs &inputs,
+                 const ReferenceOptions &options = {});
 
 /// The same attention computed the naive way in `elementType` (f16, bf16 or
 /// f32), as PyTorch eager does: inputs rounded to the element type;
@@ -81,10 +92,11 @@ llvm::Expected<ReferenceResult> computeReference(AttentionOp op,
 /// rounding after each step; hidden keys set to -inf; softmax in f32,
 /// rounded; O = P V accumulated in f32 and rounded; LSE in f32 from the
 /// rounded scores. A score_mod region runs in f32. Rows with no visible key
-/// give O = 0 and LSE = -inf, as the op defines.
-llvm::Expected<ReferenceResult> computeNaive(AttentionOp op,
-                                             const ReferenceInputs &inputs,
-                                             mlir::Type elementType);
+/// give O = 0 and LSE = -inf, as the op defines. `options` selects the
+/// query rows as for computeReference.
+llvm::Expected<ReferenceResult>
+computeNaive(AttentionOp op, const ReferenceInputs &inputs,
+             mlir::Type elementType, const ReferenceOptions &options = {});
 
 /// The figures of the tolerance rule for one output tensor.
 struct ToleranceReport {
@@ -95,23 +107,34 @@ struct ToleranceReport {
   /// Elements where `out` and `ref` differ and one of them is not finite
   /// (a NaN, or an infinity the other does not have).
   int64_t nonFiniteMismatches = 0;
+  int64_t elementsCompared = 0; ///< elements the rule read
   bool pass = false;
 };
 
+/// The slices of a tensor compareWithTolerance reads: indices `rows` of
+/// dimension `axis` (the query axis of a sampled reference: the layout's
+/// sequence axis for O, 2 for the LSE). No rows means every element.
+struct RowSelection {
+  unsigned axis = 0;
+  std::vector<int64_t> rows;
+};
+
 /// Compares a kernel's `out` with the reference under the tolerance rule
-/// max |out - ref| <= 2 * max |naive - ref| + 1e-5. Equal infinities (an
-/// LSE of -inf) match exactly; any other non-finite value in `out` fails.
-/// Tensors of different shapes are an error.
+/// max |out - ref| <= 2 * max |naive - ref| + 1e-5, on the selected rows
+/// only. Equal infinities (an LSE of -inf) match exactly; any other
+/// non-finite value in `out` fails. Tensors of different shapes, an axis
+/// beyond the rank and a row out of range are errors.
+llvm::Expected<ToleranceReport>
+compareWithTolerance(const HostTensor &out, const HostTensor &ref,
+                     const HostTensor &naive,
+                     const RowSelection &selection = {});
+
 /// Assigns the arguments of the function holding `op` (one HostTensor per
 /// argument, in order) to the op's operands. Every operand of the op must
 /// be an argument of that function.
 llvm::Expected<ReferenceInputs>
 referenceInputsFromArguments(AttentionOp op,
                              llvm::ArrayRef<HostTensor> arguments);
-
-llvm::Expected<ToleranceReport> compareWithTolerance(const HostTensor &out,
-                                                     const HostTensor &ref,
-                                                     const HostTensor &naive);
 
 } // namespace attn::reference
 
