@@ -67,8 +67,12 @@ func.func @negative_strided_keeps_the_predicate(%q: tensor<1x4x512x32xf32>, %k: 
 // CHECK: %[[LB:.+]] = arith.muli %[[LO]]
 // CHECK: %[[UB:.+]] = arith.maxsi %[[ROWS]]#1, %[[LB]]
 // CHECK: scf.for %{{.+}} = %[[LB]] to %[[UB]] step
-// No tile is known full: no split.
-// CHECK-NOT: scf.if
+// Tiles whose blocks are all kept (2-D prefix counts) skip the predicate.
+// CHECK-DAG: arith.constant dense<[0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 2, 3, 3, 3, 0, 2, 3, 4, 4, 0, 2, 3, 5, 6]> : tensor<25xindex>
+// CHECK: scf.if
+// CHECK:   attn.score_map {{.*}} {scale = {{.*}}}
+// CHECK: } else {
+// CHECK:   attn.score_map {{.*}} {mask = #attn.mask<blocks
 // CHECK: } {attn.kv_loop}
 func.func @blocks_static_bounds_the_loop(%q: tensor<1x2x512x32xf32>, %k: tensor<1x2x512x32xf32>, %v: tensor<1x2x512x32xf32>) -> tensor<1x2x512x32xf32> {
   %o = attn.attention %q, %k, %v {mask = #attn.mask<blocks(128, 128, [[1, 0, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 1]])>}

@@ -391,6 +391,61 @@ static IRKeys queryBlocks(IREmitter &e, const IRArgs &args, int64_t blockQ,
           e.min(e.add(e.divS(e.sub(args.qHi, 1), blockQ), 1), rows)};
 }
 
+Value BlocksMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                      const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  // Runtime layouts are not known here: conservative.
+  if (isRuntime())
+    return e.boolean(false);
+  // A table of 2-D prefix counts of kept blocks per head: the tile is full
+  // when every block it overlaps lies in the layout and is kept.
+  ArrayRef<int64_t> shape = getLayoutShape();
+  ArrayRef<bool> layout = getLayout();
+  int64_t heads = shape.size() == 3 ? shape[0] : 1;
+  int64_t nq = shape[shape.size() - 2], nk = shape.back();
+  int64_t rows = nq + 1, cols = nk + 1;
+  SmallVector<int64_t> prefix(heads * rows * cols, 0);
+  for (int64_t h = 0; h < heads; ++h)
+    for (int64_t i = 0; i < nq; ++i)
+      for (int64_t j = 0; j < nk; ++j)
+        prefix[(h * rows + i + 1) * cols + j + 1] =
+            layout[(h * nq + i) * nk + j] +
+            prefix[(h * rows + i) * cols + j + 1] +
+            prefix[(h * rows + i + 1) * cols + j] -
+            prefix[(h * rows + i) * cols + j];
+  auto type =
+      RankedTensorType::get({heads * rows * cols}, builder.getIndexType());
+  Value table = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(type, ArrayRef<int64_t>(prefix)));
+
+  int64_t bq = getBlockQ(), bk = getBlockK();
+  Value r0 = e.divS(args.qLo, bq), r1 = e.divS(e.sub(args.qHi, 1), bq);
+  Value c0 = e.divS(args.kLo, bk), c1 = e.divS(e.sub(args.kHi, 1), bk);
+  Value inside = e.land(e.cmp(arith::CmpIPredicate::slt, r1, nq),
+                        e.cmp(arith::CmpIPredicate::slt, c1, nk));
+  Value head = e.index(0);
+  if (shape.size() == 3) {
+    inside = e.land(inside, e.cmp(arith::CmpIPredicate::slt, args.h, heads));
+    head = e.min(args.h, e.index(heads - 1));
+  }
+  // Clamped so that the reads stay in the table; `inside` decides.
+  Value lastRow = e.index(nq - 1), lastCol = e.index(nk - 1);
+  r1 = e.min(r1, lastRow);
+  c1 = e.min(c1, lastCol);
+  r0 = e.min(r0, r1);
+  c0 = e.min(c0, c1);
+  Value base = e.mul(head, rows * cols);
+  auto at = [&](Value i, Value j) {
+    return e.extract(table, {e.add(base, e.add(e.mul(i, cols), j))});
+  };
+  Value r1p = e.add(r1, 1), c1p = e.add(c1, 1);
+  Value kept =
+      e.add(e.sub(e.sub(at(r1p, c1p), at(r0, c1p)), at(r1p, c0)), at(r0, c0));
+  Value area =
+      arith::MulIOp::create(builder, loc, e.sub(r1p, r0), e.sub(c1p, c0));
+  return e.land(inside, e.cmp(arith::CmpIPredicate::eq, kept, area));
+}
+
 IRKeys BlocksMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                     const IRArgs &args) const {
   IREmitter e(builder, loc);

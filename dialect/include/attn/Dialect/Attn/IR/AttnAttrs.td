@@ -134,7 +134,7 @@ def Attn_NeighborhoodMask : Attn_MaskKind<"NeighborhoodMask", ["verifyShape", "b
   }];
 }
 
-def Attn_BlocksMask : Attn_MaskKind<"BlocksMask", ["verifyShape", "addRequirements", "dependsOnHead", "buildKVRange"]> {
+def Attn_BlocksMask : Attn_MaskKind<"BlocksMask", ["verifyShape", "addRequirements", "dependsOnHead", "buildKVRange", "buildTileIsFull"]> {
   let summary = "`blocks(bq, bk, runtime | [[...]])`: block-sparse";
   let description = [{
     A block of bq queries by bk keys is kept or dropped whole. The layout is
