@@ -179,26 +179,11 @@ TEST_F(MaskClassifierTest, RandomCompositionsNeverWrong) {
                                        genStrided,
                                        [](auto &, auto &) {
                                          return std::string("document"); }};
-  std::function<std::string(std::mt19937_64 &, Problem &, int)> expr =
-      [&](std::mt19937_64 &rng, Problem &p, int depth) -> std::string {
-    if (depth == 0 || pick(rng, 0, 2) == 0)
-      return leaves[pick(rng, 0, leaves.size() - 1)](rng, p);
-    switch (pick(rng, 0, 2)) {
-    case 0:
-      return "(" + expr(rng, p, depth - 1) + " & " + expr(rng, p, depth - 1) +
-             ")";
-    case 1:
-      return "(" + expr(rng, p, depth - 1) + " | " + expr(rng, p, depth - 1) +
-             ")";
-    default:
-      return "!" + expr(rng, p, depth - 1);
-    }
-  };
   sweep(
       "composition",
       [&](std::mt19937_64 &rng, Problem &p) {
         int64_t heads = p.heads;
-        std::string e = expr(rng, p, 3);
+        std::string e = genComposition(rng, p, leaves, 3);
         p.heads = std::max(heads, p.heads);
         return e;
       },

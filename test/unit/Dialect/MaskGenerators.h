@@ -142,6 +142,25 @@ inline std::string genHeads(std::mt19937_64 &rng, Problem &p) {
   return s + ", * : dilated(" + std::to_string(pick(rng, 0, 20)) + ", 2))";
 }
 
+/// A random expression of depth up to `depth` over `leaves`, combined with
+/// `&`, `|` and `!`.
+inline std::string genComposition(std::mt19937_64 &rng, Problem &p,
+                                  const std::vector<MaskGenerator> &leaves,
+                                  int depth) {
+  if (depth == 0 || pick(rng, 0, 2) == 0)
+    return leaves[pick(rng, 0, leaves.size() - 1)](rng, p);
+  switch (pick(rng, 0, 2)) {
+  case 0:
+    return "(" + genComposition(rng, p, leaves, depth - 1) + " & " +
+           genComposition(rng, p, leaves, depth - 1) + ")";
+  case 1:
+    return "(" + genComposition(rng, p, leaves, depth - 1) + " | " +
+           genComposition(rng, p, leaves, depth - 1) + ")";
+  default:
+    return "!" + genComposition(rng, p, leaves, depth - 1);
+  }
+}
+
 } // namespace attn::test
 
 #endif // ATTN_TEST_UNIT_DIALECT_MASKGENERATORS_H

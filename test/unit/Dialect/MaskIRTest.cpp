@@ -523,26 +523,13 @@ TEST_F(MaskIRTest, RandomCompositions) {
       genHeads,          fixed("document"),
       fixed("mask_mod"), fixed("all"),
       genBlocksStatic,   fixed("blocks(8, 16, runtime)")};
-  std::function<std::string(std::mt19937_64 &, Problem &, int)> expr =
-      [&](std::mt19937_64 &rng, Problem &p, int depth) -> std::string {
-    if (depth == 0 || pick(rng, 0, 2) == 0)
-      return leaves[pick(rng, 0, leaves.size() - 1)](rng, p);
-    switch (pick(rng, 0, 2)) {
-    case 0:
-      return "(" + expr(rng, p, depth - 1) + " & " + expr(rng, p, depth - 1) +
-             ")";
-    case 1:
-      return "(" + expr(rng, p, depth - 1) + " | " + expr(rng, p, depth - 1) +
-             ")";
-    default:
-      return "!" + expr(rng, p, depth - 1);
-    }
-  };
   sweep(
       "composition",
       // Leaves may change the head count (strided, heads); every leaf is
       // defined for any count.
-      [&](std::mt19937_64 &rng, Problem &p) { return expr(rng, p, 3); },
+      [&](std::mt19937_64 &rng, Problem &p) {
+        return genComposition(rng, p, leaves, 3);
+      },
       kConservative, 120);
 }
 
