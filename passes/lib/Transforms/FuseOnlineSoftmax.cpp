@@ -144,9 +144,8 @@ struct FuseOnlineSoftmaxPass
     Value den = castTo(fused.denominator, sd.getResult().getType());
     gm.getResult().replaceUsesWithIf(
         max, [&](OpOperand &use) { return use.getOwner() != sn; });
-    sd.getResult().replaceUsesWithIf(den, [&](OpOperand &use) {
-      return use.getOwner() != a && use.getOwner() != den.getDefiningOp();
-    });
+    sd.getResult().replaceUsesWithIf(
+        den, [&](OpOperand &use) { return use.getOwner() != a; });
     for (Operation *op :
          {av.getOperation(), a.getOperation(), sd.getOperation(),
           sn.getOperation(), gm.getOperation()})

@@ -65,10 +65,7 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
     int64_t groups = ctx.qHeads / ctx.kvHeads;
     MaskExprAttrInterface mask = op.getMaskExpr();
     // Head- or data-dependent masks are scheduled as dense (conservative).
-    Requirements req;
-    mask.addRequirements(req);
-    bool analytic = !mask.dependsOnHead() && !req.documents &&
-                    !req.docOffsets && !req.blockMask && !req.maskModRegion;
+    bool analytic = isAnalytic(mask);
 
     std::optional<Prediction> best;
     if (ctx.qLen > 0 && ctx.kvLen > 0) {

@@ -33,15 +33,6 @@ using namespace attn::mask;
 
 namespace {
 
-/// Whether the mask's KV range and full tiles are the same for every head
-/// and batch entry and need no run-time data.
-static bool isAnalytic(MaskExprAttrInterface mask) {
-  Requirements req;
-  mask.addRequirements(req);
-  return !mask.dependsOnHead() && !req.documents && !req.docOffsets &&
-         !req.blockMask && !req.maskModRegion;
-}
-
 /// A length known at compile time: a constant or the static extent read by
 /// tensor.dim.
 static std::optional<int64_t> staticLength(Value v) {

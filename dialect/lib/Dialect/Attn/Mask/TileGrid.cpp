@@ -23,6 +23,13 @@ TileClass attn::mask::classifyTile(MaskExprAttrInterface mask, Box box,
   return mask.classify(box, ctx);
 }
 
+bool attn::mask::isAnalytic(MaskExprAttrInterface mask) {
+  Requirements req;
+  mask.addRequirements(req);
+  return !mask.dependsOnHead() && !req.documents && !req.docOffsets &&
+         !req.blockMask && !req.maskModRegion;
+}
+
 bool attn::mask::canEvaluate(MaskExprAttrInterface mask, const Context &ctx) {
   Requirements req;
   mask.addRequirements(req);

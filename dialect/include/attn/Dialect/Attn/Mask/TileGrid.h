@@ -44,6 +44,11 @@ TileGrid computeTileGrid(MaskExprAttrInterface mask, const Context &ctx,
                          bool countPairs = true,
                          int64_t maxEvaluated = int64_t(1) << 27);
 
+/// Whether the mask is the same for every head and batch entry and reads
+/// no run-time data: its KV ranges and full tiles are known from the
+/// lengths alone.
+bool isAnalytic(MaskExprAttrInterface mask);
+
 /// Whether visible() can be evaluated with the data in `ctx`.
 bool canEvaluate(MaskExprAttrInterface mask, const Context &ctx);
 
