@@ -4,6 +4,10 @@
 // RUN: attn-opt %s --split-input-file --attn-decompose-attention \
 // RUN:   --attn-fuse-online-softmax=kv-tile=128 --attn-tile-queries=q-tile=128 \
 // RUN:   --attn-mask-schedule | FileCheck %s
+// RUN: attn-opt %s --split-input-file --attn-decompose-attention \
+// RUN:   --attn-fuse-online-softmax=kv-tile=128 \
+// RUN:   --attn-tile-queries='q-tile=128 order=heads_outer' \
+// RUN:   --attn-mask-schedule=report 2>&1 | FileCheck %s --check-prefix=OUTER
 
 // Causal at S = 4096 with 128x128 tiles: 528 tiles visited, not 1024.
 // REPORT: remark: mask schedule: 528 of 1024 tiles visited (496 full, 32 partial, 0 empty inside the range)
@@ -42,7 +46,7 @@ func.func @neighborhood_2d(%q: tensor<1x1x9216x32xf32>, %k: tensor<1x1x9216x32xf
 
 // Strided keys span every key of some head: the hull over the heads is all
 // keys, and head-dependent masks keep the predicate on every tile.
-// REPORT: remark: mask schedule: 16 of 16 tiles visited (0 full, 16 partial, 0 empty inside the range); the mask is not analytic: range over all heads and batch entries, predicate on every tile
+// REPORT: remark: mask schedule: 16 of 16 tiles visited (0 full, 16 partial, 0 empty inside the range); the mask depends on the head: range and full tiles over all heads
 // CHECK-LABEL: func.func @negative_strided_keeps_the_predicate
 // CHECK: scf.for %{{.+}} = %{{.+}} to %c4{{.*}} step
 // CHECK-NOT: scf.if
@@ -83,8 +87,9 @@ func.func @blocks_static_bounds_the_loop(%q: tensor<1x2x512x32xf32>, %k: tensor<
 // -----
 
 // A per-head layout: the range is the hull over both query heads (head 0
-// keeps the diagonal, head 1 the lower triangle), the predicate stays.
-// REPORT: remark: mask schedule: 10 of 16 tiles visited (0 full, 10 partial, 0 empty inside the range); the mask is not analytic
+// keeps the diagonal, head 1 the lower triangle); tiles kept by both (the
+// diagonal) skip the predicate, tested for every head in a loop.
+// REPORT: remark: mask schedule: 10 of 16 tiles visited (4 full, 6 partial, 0 empty inside the range); the mask depends on the head: range and full tiles over all heads
 // CHECK-LABEL: func.func @blocks_per_head_hull_over_heads
 // CHECK: %[[HULL:.+]]:2 = scf.for %{{.+}} = %{{.+}} to %c2{{.*}} step
 // CHECK:   scf.for
@@ -92,8 +97,20 @@ func.func @blocks_static_bounds_the_loop(%q: tensor<1x2x512x32xf32>, %k: tensor<
 // CHECK: %[[LB:.+]] = arith.muli %[[LO]]
 // CHECK: %[[UB:.+]] = arith.maxsi %[[HULL]]#1, %[[LB]]
 // CHECK: scf.for %{{.+}} = %[[LB]] to %[[UB]] step
-// CHECK-NOT: scf.if
+// CHECK:   %[[FULL:.+]] = scf.for {{.*}} -> (i1)
+// CHECK:   scf.if %[[FULL]]
 // CHECK: } {attn.kv_loop}
+// With the heads outside the query loop each KV head has its own range and
+// all its visited tiles are full: 4 + 10 tiles, none with the predicate.
+// OUTER: remark: mask schedule: 14 of 32 tiles visited (14 full, 0 partial, 0 empty inside the range); counted over the 2 KV heads, each with its own range
+// OUTER-LABEL: func.func @blocks_per_head_hull_over_heads
+// OUTER: scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step
+// OUTER:   scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step
+// OUTER:     scf.for
+// OUTER:       scf.for
+// OUTER:         attn.score_map {{.*}} origin [%[[B]], %[[H]]] {{.*}}q_heads = 2
+// OUTER:       } {attn.kv_loop}
+// OUTER:     } {attn.q_loop}
 func.func @blocks_per_head_hull_over_heads(%q: tensor<1x2x512x32xf32>, %k: tensor<1x2x512x32xf32>, %v: tensor<1x2x512x32xf32>) -> tensor<1x2x512x32xf32> {
   %o = attn.attention %q, %k, %v {mask = #attn.mask<blocks(128, 128, [[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], [[1, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]]])>}
       : tensor<1x2x512x32xf32>, tensor<1x2x512x32xf32>, tensor<1x2x512x32xf32> -> tensor<1x2x512x32xf32>

@@ -186,7 +186,7 @@ struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
     if (ShapedType::isDynamic(groups) ||
         ShapedType::isDynamic(type.getDimSize(1)))
       return rewriter.notifyMatchFailure(op, "heads must be static");
-    int64_t qHeads = type.getDimSize(1) * groups;
+    int64_t qHeads = op.getQueryHeads();
     MaskExprAttrInterface mask = op.getMaskExpr();
     bool hasMask = static_cast<bool>(op.getMaskAttr());
     ScoreAttr score = op.getScoreAttr();
@@ -211,6 +211,11 @@ struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
           Type f32 = b.getF32Type();
           Value bIdx = linalg::IndexOp::create(b, loc, 0);
           Value hkv = linalg::IndexOp::create(b, loc, 1);
+          // A tile of some batch entries and KV heads starts at its origin.
+          if (op.getBatchOffset()) {
+            bIdx = arith::AddIOp::create(b, loc, op.getBatchOffset(), bIdx);
+            hkv = arith::AddIOp::create(b, loc, op.getHeadOffset(), hkv);
+          }
           Value g = linalg::IndexOp::create(b, loc, 2);
           Value p = linalg::IndexOp::create(b, loc, 3);
           Value m = linalg::IndexOp::create(b, loc, 4);

@@ -23,20 +23,30 @@
 
 using namespace mlir;
 
-void attn::buildAttnCascadePipeline(OpPassManager &pm, int64_t qTile,
-                                    int64_t kvTile) {
-  pm.addPass(createAttnIOSchedule());
+void attn::buildAttnCascadePipeline(OpPassManager &pm,
+                                    const CascadeOverrides &overrides) {
+  AttnIOScheduleOptions io;
+  io.parallelUnits = overrides.parallelUnits;
+  pm.addPass(createAttnIOSchedule(io));
   pm.addPass(createAttnDecomposeAttention());
-  pm.addPass(createAttnFuseOnlineSoftmax(AttnFuseOnlineSoftmaxOptions{kvTile}));
-  pm.addPass(createAttnTileQueries(AttnTileQueriesOptions{qTile}));
+  pm.addPass(createAttnFuseOnlineSoftmax(
+      AttnFuseOnlineSoftmaxOptions{overrides.kvTile}));
+  pm.addPass(createAttnTileQueries(
+      AttnTileQueriesOptions{overrides.qTile, overrides.order}));
   pm.addPass(createAttnMaskSchedule());
+  pm.addPass(createAttnSplitKV(AttnSplitKVOptions{overrides.splitKV}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
 void attn::buildAttnToCpuPipeline(OpPassManager &pm,
                                   const AttnToCpuOptions &options) {
-  buildAttnCascadePipeline(pm, options.qTile, options.kvTile);
+  CascadeOverrides overrides;
+  overrides.qTile = options.qTile;
+  overrides.kvTile = options.kvTile;
+  overrides.splitKV = options.splitKV;
+  overrides.order = options.order;
+  buildAttnCascadePipeline(pm, overrides);
   pm.addPass(createAttnLowerToLinalg());
   pm.addPass(createCanonicalizerPass());
 

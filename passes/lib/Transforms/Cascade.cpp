@@ -32,6 +32,26 @@ int64_t attn::getScheduledTile(Operation *op, StringRef name) {
   return value ? value.getInt() : 0;
 }
 
+StringRef attn::stringifyHeadOrder(HeadOrder order) {
+  return order == HeadOrder::Outer ? "heads_outer" : "heads_inner";
+}
+
+std::optional<HeadOrder> attn::parseHeadOrder(StringRef text) {
+  if (text == "heads_outer")
+    return HeadOrder::Outer;
+  if (text == "heads_inner")
+    return HeadOrder::Inner;
+  return std::nullopt;
+}
+
+std::optional<HeadOrder> attn::getScheduledOrder(Operation *op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kScheduleAttr);
+  if (!dict)
+    return std::nullopt;
+  auto text = dict.getAs<StringAttr>("order");
+  return text ? parseHeadOrder(text.getValue()) : std::nullopt;
+}
+
 Value attn::einsum(OpBuilder &b, Location loc, EinsumCompute c,
                    StringRef equation, ValueRange inputs, Type elementType,
                    std::optional<EinsumReduce> reduce) {
@@ -61,7 +81,8 @@ Value attn::filledTensor(OpBuilder &b, Location loc,
 }
 
 ScoreMapOp attn::cloneScoreMap(OpBuilder &b, ScoreMapOp templ, Value scores,
-                               Value qOffset, Value kvOffset) {
+                               Value qOffset, Value kvOffset,
+                               TileOrigin origin) {
   IRMapping mapping;
   auto clone = cast<ScoreMapOp>(b.cloneWithoutRegions(*templ, mapping));
   for (auto [from, to] : llvm::zip(templ->getRegions(), clone->getRegions()))
@@ -70,6 +91,11 @@ ScoreMapOp attn::cloneScoreMap(OpBuilder &b, ScoreMapOp templ, Value scores,
   clone.getScoresMutable().assign(scores);
   clone.getQOffsetMutable().assign(qOffset);
   clone.getKvOffsetMutable().assign(kvOffset);
+  if (origin) {
+    clone.getBatchOffsetMutable().assign(origin.batch);
+    clone.getHeadOffsetMutable().assign(origin.head);
+    clone.setQHeads(templ.getQueryHeads());
+  }
   clone.getResult().setType(cast<RankedTensorType>(scores.getType()));
   return clone;
 }
@@ -77,7 +103,8 @@ ScoreMapOp attn::cloneScoreMap(OpBuilder &b, ScoreMapOp templ, Value scores,
 OnlineSoftmax attn::buildOnlineSoftmax(OpBuilder &b, Location loc,
                                        const CascadeAxes &axes, Value q5,
                                        Value key, Value value, ScoreMapOp templ,
-                                       Value qOffset, int64_t kvTile) {
+                                       Value qOffset, int64_t kvTile,
+                                       TileOrigin origin) {
   Type f32 = b.getF32Type();
   const std::string &q = axes.q5, &k = axes.k, &v = axes.v;
   const double negInf = -std::numeric_limits<double>::infinity();
@@ -125,7 +152,7 @@ OnlineSoftmax attn::buildOnlineSoftmax(OpBuilder &b, Location loc,
         // S = map(Q K^T) on this tile.
         Value qk = einsum(b, loc, EinsumCompute::mul, q + "," + k + "->bhgpm",
                           {q5, kTile}, f32, EinsumReduce::add);
-        Value s = cloneScoreMap(b, templ, qk, qOffset, k0);
+        Value s = cloneScoreMap(b, templ, qk, qOffset, k0, origin);
         // newMax = max(oldMax, rowMax(S))
         Value rowMax = einsum(b, loc, EinsumCompute::copy, "bhgpm->bhgp", s,
                               f32, EinsumReduce::max);

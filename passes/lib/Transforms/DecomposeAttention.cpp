@@ -113,9 +113,11 @@ struct DecomposeAttentionPass
     float scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
                                     : 1.0 / std::sqrt(static_cast<double>(dqk));
     auto map = ScoreMapOp::create(
-        b, loc, qk.getType(), qk, c0, c0, qLen, kvLen, op.getQSegments(),
+        b, loc, qk.getType(), qk, c0, c0, qLen, kvLen, /*batch_offset=*/Value(),
+        /*head_offset=*/Value(), op.getQSegments(),
         op.getKvSegments(), op.getBlockMask(), op.getBias(),
-        b.getF32FloatAttr(scale), op.getMaskAttr(), op.getScoreAttr());
+        b.getF32FloatAttr(scale), op.getMaskAttr(), op.getScoreAttr(),
+        /*q_heads=*/IntegerAttr());
     map.getMaskMod().takeBody(op.getMaskMod());
     map.getScoreMod().takeBody(op.getScoreMod());
     if (Attribute schedule = op->getAttr(kScheduleAttr))

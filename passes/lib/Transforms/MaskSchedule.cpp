@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace attn {
 #define GEN_PASS_DEF_ATTNMASKSCHEDULE
@@ -102,19 +103,31 @@ struct MaskSchedulePass
     args.qHi = qHi;
     args.qLen = qLen;
     args.kvLen = kvLen;
-    args.qHeads = map.getScores().getType().getDimSize(1) * map.getGroups();
+    args.qHeads = map.getQueryHeads();
     args.qSegments = qSegments;
     args.kvSegments = kvSegments;
     args.blockMask = blockMask;
+    // The batch entries and query heads one step of the loop covers: one
+    // (b, hkv) pair's G heads with an origin, else all of them.
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    HeadBox box;
+    if (map.getBatchOffset()) {
+      Value groups = arith::ConstantIndexOp::create(b, loc, map.getGroups());
+      box.batchLo = map.getBatchOffset();
+      box.batches = tensor::DimOp::create(b, loc, qTile, 0);
+      box.headLo = arith::MulIOp::create(b, loc, map.getHeadOffset(), groups);
+      box.heads = groups;
+    } else {
+      box.batchLo = box.headLo = zero;
+      box.batches = tensor::DimOp::create(b, loc, qTile, 0);
+      box.heads = arith::ConstantIndexOp::create(b, loc, args.qHeads);
+    }
     Value lo, hi;
     if (analytic) {
       args.b = args.h = zero;
       std::tie(lo, hi) = mask.buildKVRange(b, loc, args);
     } else {
-      // Batch entries of the Q tile (dimension 0 in both layouts).
-      Value batch = tensor::DimOp::create(b, loc, qTile, 0);
-      std::tie(lo, hi) = buildKVRangeHull(mask, b, loc, args, batch);
+      std::tie(lo, hi) = buildKVRangeHull(mask, b, loc, args, box);
     }
     Value stepV = loop.getStep();
     Value lb = arith::MulIOp::create(
@@ -124,24 +137,26 @@ struct MaskSchedulePass
     loop.getLowerBoundMutable().assign(lb);
     loop.getUpperBoundMutable().assign(ub);
     ++numRanged;
-    if (!analytic)
-      return;
 
-    // Tiles the mask shows entirely skip the predicate.
+    // Tiles the mask shows entirely, for every pair of the box, skip the
+    // predicate.
     b.setInsertionPoint(map);
     Value k0 = loop.getInductionVar();
     Value kHi = arith::MinSIOp::create(
         b, loc, arith::AddIOp::create(b, loc, k0, stepV), kvLen);
     args.kLo = k0;
     args.kHi = kHi;
-    Value full = mask.buildTileIsFull(b, loc, args);
-    // A mask that never knows a tile full keeps the predicate everywhere.
+    Value full = analytic ? mask.buildTileIsFull(b, loc, args)
+                          : buildTileIsFullOver(mask, b, loc, args, box);
+    // A mask that never knows a tile full keeps the predicate everywhere;
+    // the test's now dead ops go.
     if (getConstantIntValue(full) == 0) {
-      Operation *end = kHi.getDefiningOp();
-      Operation *sum = end->getOperand(0).getDefiningOp();
-      full.getDefiningOp()->erase();
-      end->erase();
-      sum->erase();
+      for (Operation *op = map->getPrevNode(); op;) {
+        Operation *prev = op->getPrevNode();
+        if (isOpTriviallyDead(op))
+          op->erase();
+        op = prev;
+      }
       return;
     }
     auto branch = scf::IfOp::create(b, loc, map.getResult().getType(), full,
@@ -152,6 +167,10 @@ struct MaskSchedulePass
       ScoreMapOp unmasked = cloneScoreMap(b, map, map.getScores(),
                                           map.getQOffset(), map.getKvOffset());
       unmasked.removeMaskAttr();
+      // The mask's run-time data goes with it.
+      unmasked.getQSegmentsMutable().clear();
+      unmasked.getKvSegmentsMutable().clear();
+      unmasked.getBlockMaskMutable().clear();
       scf::YieldOp::create(b, loc, unmasked.getResult());
       b.setInsertionPointToStart(branch.elseBlock());
       ScoreMapOp masked = cloneScoreMap(b, map, map.getScores(),
@@ -180,29 +199,46 @@ struct MaskSchedulePass
     Context ctx;
     ctx.qLen = *qLen;
     ctx.kvLen = *kvLen;
-    ctx.qHeads = map.getScores().getType().getDimSize(1) * map.getGroups();
+    ctx.qHeads = map.getQueryHeads();
     // Without run-time data the ranges do not depend on the batch entry.
     ctx.batch = 1;
     bool analytic = isAnalytic(mask);
+    Requirements req;
+    mask.addRequirements(req);
+    bool data = req.documents || req.docOffsets || req.blockMask;
+    // The head groups one step covers: all heads, or with an origin each KV
+    // head's G query heads (an analytic mask needs only one).
+    int64_t groupSize = map.getBatchOffset() ? map.getGroups() : ctx.qHeads;
+    int64_t groups = analytic || data ? 1 : ctx.qHeads / groupSize;
     int64_t total = 0, visited = 0, full = 0, partial = 0, empty = 0;
-    for (int64_t q0 = 0; q0 < ctx.qLen; q0 += *qTile) {
-      Interval q{q0, std::min(q0 + *qTile, ctx.qLen)};
-      int64_t tiles = (ctx.kvLen + kvTile - 1) / kvTile;
-      total += tiles;
-      Interval range =
-          analytic ? mask.kvRange(0, 0, q, ctx) : kvRangeHull(mask, q, ctx);
-      if (range.empty())
-        continue;
-      for (int64_t t = range.lo / kvTile; t * kvTile < range.hi; ++t) {
-        ++visited;
-        TileClass c =
-            analytic
-                ? classifyTile(
-                      mask, Box{0, 0, q, {t * kvTile, (t + 1) * kvTile}}, ctx)
-                : TileClass::Partial;
-        (c == TileClass::Full    ? full
-         : c == TileClass::Empty ? empty
-                                 : partial)++;
+    for (int64_t group = 0; group < groups; ++group) {
+      Interval heads{group * groupSize,
+                     analytic ? group * groupSize + 1
+                              : (group + 1) * groupSize};
+      for (int64_t q0 = 0; q0 < ctx.qLen; q0 += *qTile) {
+        Interval q{q0, std::min(q0 + *qTile, ctx.qLen)};
+        int64_t tiles = (ctx.kvLen + kvTile - 1) / kvTile;
+        total += tiles;
+        Interval range{0, 0};
+        if (data) {
+          range = kvRangeHull(mask, q, ctx);
+        } else {
+          for (int64_t h = heads.lo; h < heads.hi; ++h)
+            range = range.hull(mask.kvRange(0, h, q, ctx));
+        }
+        if (range.empty())
+          continue;
+        for (int64_t t = range.lo / kvTile; t * kvTile < range.hi; ++t) {
+          ++visited;
+          Interval k{t * kvTile, std::min((t + 1) * kvTile, ctx.kvLen)};
+          bool allFull = !data, allEmpty = !data;
+          for (int64_t h = heads.lo; !data && h < heads.hi; ++h) {
+            TileClass c = classifyTile(mask, Box{0, h, q, k}, ctx);
+            allFull = allFull && c == TileClass::Full;
+            allEmpty = allEmpty && c == TileClass::Empty;
+          }
+          (allFull ? full : allEmpty ? empty : partial)++;
+        }
       }
     }
     emitRemark(loop.getLoc())
@@ -210,8 +246,13 @@ struct MaskSchedulePass
         << full << " full, " << partial << " partial, " << empty
         << " empty inside the range)"
         << (analytic ? ""
-                     : "; the mask is not analytic: range over all heads and "
-                       "batch entries, predicate on every tile");
+            : data   ? "; the mask reads run-time data: range over all heads "
+                       "and batch entries, predicate on every tile"
+            : groups > 1
+                ? "; counted over the " + std::to_string(groups) +
+                      " KV heads, each with its own range"
+                : "; the mask depends on the head: range and full tiles "
+                  "over all heads");
   }
 };
 

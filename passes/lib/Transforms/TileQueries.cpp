@@ -65,6 +65,13 @@ struct TileQueriesPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (!order.empty() && !parseHeadOrder(order)) {
+      emitError(getOperation()->getLoc())
+          << "attn-tile-queries: order must be heads_inner or heads_outer, "
+             "found '"
+          << order << "'";
+      return signalPassFailure();
+    }
     SmallVector<scf::ForOp> loops;
     getOperation()->walk([&](scf::ForOp loop) {
       if (!loop->hasAttr(kKVLoopAttr))
@@ -87,26 +94,74 @@ struct TileQueriesPass
     int64_t tq = qTile > 0 ? qTile : getScheduledTile(parts->map, "q_tile");
     if (tq <= 0)
       tq = 64;
+    HeadOrder headOrder = HeadOrder::Inner;
+    if (!order.empty())
+      headOrder = *parseHeadOrder(order);
+    else if (auto scheduled = getScheduledOrder(parts->map))
+      headOrder = *scheduled;
 
     OpBuilder b(kvLoop);
     Location loc = kvLoop.getLoc();
-    Type f32 = b.getF32Type();
-    unsigned pAxis = parts->axes.q5Seq;
-    Value q5 = parts->q5;
-    // Outputs written row block by row block.
-    SmallVector<OpFoldResult> rowSizes, outSizes;
-    for (Value v : kvLoop.getInitArgs()) {
-      SmallVector<OpFoldResult> sizes = getMixedSizes(b, loc, v);
-      (cast<RankedTensorType>(v.getType()).getRank() == 4 ? rowSizes
-                                                          : outSizes) = sizes;
+    SmallVector<Value> inits = emptyLike(b, loc, kvLoop.getInitArgs(),
+                                         kvLoop.getResultTypes());
+    scf::ForOp outer;
+    if (headOrder == HeadOrder::Inner) {
+      outer = buildQueryLoop(b, loc, *parts, parts->q5, parts->key,
+                             parts->value, inits, tq, TileOrigin{});
+    } else {
+      outer = buildHeadLoops(b, loc, *parts, inits, tq);
+      ++numHeadsOuter;
     }
-    SmallVector<Value> inits = {tensor::EmptyOp::create(b, loc, rowSizes, f32),
-                                tensor::EmptyOp::create(b, loc, rowSizes, f32),
-                                tensor::EmptyOp::create(b, loc, outSizes, f32)};
-    for (auto [init, result] : llvm::zip(inits, kvLoop.getResults()))
-      if (init.getType() != result.getType())
-        init = tensor::CastOp::create(b, loc, result.getType(), init);
+    kvLoop.replaceAllUsesWith(outer.getResults());
+    kvLoop.erase();
+    return success();
+  }
 
+  /// Empty f32 tensors of the running values' sizes, cast to `types`.
+  static SmallVector<Value> emptyLike(OpBuilder &b, Location loc,
+                                      ValueRange values, TypeRange types) {
+    SmallVector<Value> result;
+    for (auto [v, type] : llvm::zip(values, types)) {
+      Value init = tensor::EmptyOp::create(b, loc, getMixedSizes(b, loc, v),
+                                           b.getF32Type());
+      if (init.getType() != type)
+        init = tensor::CastOp::create(b, loc, type, init);
+      result.push_back(init);
+    }
+    return result;
+  }
+
+  /// Writes `tile` into `full` at `offsets` (the rest 0).
+  static Value insertAt(OpBuilder &b, Location loc, Value tile, Value full,
+                        ArrayRef<std::pair<unsigned, OpFoldResult>> offsets) {
+    auto type = cast<RankedTensorType>(full.getType());
+    SmallVector<OpFoldResult> offs(type.getRank(), b.getIndexAttr(0));
+    for (auto [axis, offset] : offsets)
+      offs[axis] = offset;
+    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+    return tensor::InsertSliceOp::create(b, loc, tile, full, offs,
+                                         getMixedSizes(b, loc, tile), strides);
+  }
+
+  /// `t` restricted to `size` entries from `offset` along `axis`.
+  static Value sliceAxis(OpBuilder &b, Location loc, Value t, unsigned axis,
+                         OpFoldResult offset, OpFoldResult size) {
+    auto type = cast<RankedTensorType>(t.getType());
+    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = getMixedSizes(b, loc, t);
+    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+    offsets[axis] = offset;
+    sizes[axis] = size;
+    return tensor::ExtractSliceOp::create(b, loc, t, offsets, sizes, strides);
+  }
+
+  /// The loop over Q tiles of `q5`, each running its own KV loop and writing
+  /// its rows of the running values (initially `inits`).
+  static scf::ForOp buildQueryLoop(OpBuilder &b, Location loc,
+                                   const KVLoopParts &parts, Value q5,
+                                   Value key, Value value, ValueRange inits,
+                                   int64_t tq, TileOrigin origin) {
+    unsigned pAxis = parts.axes.q5Seq;
     Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
     Value step = arith::ConstantIndexOp::create(b, loc, tq);
     Value qLen = tensor::DimOp::create(b, loc, q5, pAxis);
@@ -115,40 +170,66 @@ struct TileQueriesPass
         [&](OpBuilder &b, Location loc, Value q0, ValueRange state) {
           Value rest = arith::SubIOp::create(b, loc, qLen, q0);
           Value len = arith::MinSIOp::create(b, loc, rest, step);
-          auto q5Type = cast<RankedTensorType>(q5.getType());
-          SmallVector<OpFoldResult> offsets(q5Type.getRank(),
-                                            b.getIndexAttr(0));
-          SmallVector<OpFoldResult> sizes = getMixedSizes(b, loc, q5);
-          SmallVector<OpFoldResult> strides(q5Type.getRank(),
-                                            b.getIndexAttr(1));
-          offsets[pAxis] = q0;
-          sizes[pAxis] = len;
-          Value qTile = tensor::ExtractSliceOp::create(b, loc, q5, offsets,
-                                                       sizes, strides);
+          Value qTile = sliceAxis(b, loc, q5, pAxis, q0, len);
           Value qOffset =
-              arith::AddIOp::create(b, loc, parts->map.getQOffset(), q0);
-          OnlineSoftmax os = buildOnlineSoftmax(
-              b, loc, parts->axes, qTile, parts->key, parts->value, parts->map,
-              qOffset, parts->kvTile);
+              arith::AddIOp::create(b, loc, ScoreMapOp(parts.map).getQOffset(), q0);
+          OnlineSoftmax os =
+              buildOnlineSoftmax(b, loc, parts.axes, qTile, key, value,
+                                 parts.map, qOffset, parts.kvTile, origin);
           // Write rows [q0, q0 + len) of each running value (p is axis 3).
           SmallVector<Value> updated;
           SmallVector<Value, 3> tileValues = {os.max, os.denominator,
                                               os.numerator};
-          for (auto [tileValue, full] : llvm::zip(tileValues, state)) {
-            auto type = cast<RankedTensorType>(full.getType());
-            SmallVector<OpFoldResult> offs(type.getRank(), b.getIndexAttr(0));
-            SmallVector<OpFoldResult> szs = getMixedSizes(b, loc, tileValue);
-            SmallVector<OpFoldResult> strs(type.getRank(), b.getIndexAttr(1));
-            offs[3] = q0;
-            updated.push_back(tensor::InsertSliceOp::create(
-                b, loc, tileValue, full, offs, szs, strs));
-          }
+          for (auto [tileValue, full] : llvm::zip(tileValues, state))
+            updated.push_back(insertAt(b, loc, tileValue, full, {{3, q0}}));
           scf::YieldOp::create(b, loc, updated);
         });
     qLoop->setAttr(kQLoopAttr, b.getUnitAttr());
-    kvLoop.replaceAllUsesWith(qLoop.getResults());
-    kvLoop.erase();
-    return success();
+    return qLoop;
+  }
+
+  /// Loops over batch entries and KV heads around one query loop each.
+  static scf::ForOp buildHeadLoops(OpBuilder &b, Location loc,
+                                   const KVLoopParts &parts, ValueRange inits,
+                                   int64_t tq) {
+    const CascadeAxes &axes = parts.axes;
+    // The head axis of Q5 and of K/V: after b in bhsd, after the sequence
+    // in bshd. Batch is axis 0 everywhere; the running values are bhgp[f].
+    bool bshd = axes.q5 == "bphge";
+    unsigned qHeadAxis = bshd ? 2 : 1, kvHeadAxis = bshd ? 2 : 1;
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    Value batches = tensor::DimOp::create(b, loc, parts.q5, 0);
+    Value heads = tensor::DimOp::create(b, loc, parts.q5, qHeadAxis);
+    OpFoldResult one = b.getIndexAttr(1);
+    auto batchLoop = scf::ForOp::create(
+        b, loc, c0, batches, c1, inits,
+        [&](OpBuilder &b, Location loc, Value bIdx, ValueRange bState) {
+          auto headLoop = scf::ForOp::create(
+              b, loc, c0, heads, c1, bState,
+              [&](OpBuilder &b, Location loc, Value hIdx, ValueRange state) {
+                auto pick = [&](Value t, unsigned headAxis) {
+                  Value one_b = sliceAxis(b, loc, t, 0, bIdx, one);
+                  return sliceAxis(b, loc, one_b, headAxis, hIdx, one);
+                };
+                Value q5 = pick(parts.q5, qHeadAxis);
+                Value key = pick(parts.key, kvHeadAxis);
+                Value value = pick(parts.value, kvHeadAxis);
+                SmallVector<Value> tileInits;
+                for (Value full : state)
+                  tileInits.push_back(pick(full, 1));
+                scf::ForOp qLoop = buildQueryLoop(b, loc, parts, q5, key, value,
+                                                  tileInits, tq,
+                                                  TileOrigin{bIdx, hIdx});
+                SmallVector<Value> updated;
+                for (auto [tile, full] : llvm::zip(qLoop.getResults(), state))
+                  updated.push_back(
+                      insertAt(b, loc, tile, full, {{0, bIdx}, {1, hIdx}}));
+                scf::YieldOp::create(b, loc, updated);
+              });
+          scf::YieldOp::create(b, loc, headLoop.getResults());
+        });
+    return batchLoop;
   }
 };
 

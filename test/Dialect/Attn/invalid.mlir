@@ -1630,7 +1630,7 @@ func.func @score_map_scores_not_f32(%s: tensor<1x2x4x16x16xbf16>, %i: index) -> 
 func.func @score_map_result_type_differs(%s: tensor<1x2x4x16x16xf32>, %i: index) -> tensor<1x2x4x16x?xf32> {
   // The custom syntax takes one type; the generic form can give two.
   // expected-error@+1 {{failed to verify that all of {scores, result} have same type}}
-  %0 = "attn.score_map"(%s, %i, %i, %i, %i) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>, scale = 0.125 : f32}> ({}, {})
+  %0 = "attn.score_map"(%s, %i, %i, %i, %i) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0>, scale = 0.125 : f32}> ({}, {})
       : (tensor<1x2x4x16x16xf32>, index, index, index, index) -> tensor<1x2x4x16x?xf32>
   return %0 : tensor<1x2x4x16x?xf32>
 }
@@ -1697,7 +1697,7 @@ func.func @score_map_segments_without_document(%s: tensor<1x2x4x16x16xf32>, %i: 
 func.func @score_map_only_query_segments(%s: tensor<1x2x4x16x16xf32>, %i: index, %qs: tensor<1x16xi32>) -> tensor<1x2x4x16x16xf32> {
   // The custom syntax always takes both; the generic form can give one.
   // expected-error@+1 {{segments needs both query and key operands}}
-  %0 = "attn.score_map"(%s, %i, %i, %i, %i, %qs) <{mask = #attn.mask<document>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0, 0, 0>, scale = 0.125 : f32}> ({}, {})
+  %0 = "attn.score_map"(%s, %i, %i, %i, %i, %qs) <{mask = #attn.mask<document>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0>, scale = 0.125 : f32}> ({}, {})
       : (tensor<1x2x4x16x16xf32>, index, index, index, index, tensor<1x16xi32>) -> tensor<1x2x4x16x16xf32>
   return %0 : tensor<1x2x4x16x16xf32>
 }

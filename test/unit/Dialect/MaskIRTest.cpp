@@ -283,15 +283,27 @@ protected:
       Point p;
       size_t result;
     };
-    /// b = h = -1: the hull over all batch entries and heads.
+    /// b = h = -1: the hull over the batch entries `batches` and the
+    /// heads `heads`.
     struct RangeCase {
       int64_t b, h;
       Interval q;
       size_t lo, hi;
+      Interval batches{0, 0}, heads{0, 0};
     };
+    /// batches/heads non-empty: full for every pair of the box.
     struct TileCase {
       Box box;
       size_t result;
+      Interval batches{0, 0}, heads{0, 0};
+    };
+    auto headBox = [&](Interval batches, Interval heads) {
+      return HeadBox{f.index(batches.lo), f.index(batches.size()),
+                     f.index(heads.lo), f.index(heads.size())};
+    };
+    auto subRange = [&](int64_t n) {
+      int64_t lo = pick(rng, 0, n - 1);
+      return Interval{lo, pick(rng, lo + 1, n)};
     };
     std::vector<PointCase> points;
     std::vector<RangeCase> ranges;
@@ -325,12 +337,15 @@ protected:
       ranges.push_back(r);
     }
     for (int i = 0; i < kHulls; ++i) {
+      // Every other hull covers all pairs, the rest a random sub-box.
       RangeCase r{-1, -1, span(p.qLen), 0, 0};
+      r.batches = i % 2 ? subRange(p.batch) : Interval{0, p.batch};
+      r.heads = i % 2 ? subRange(p.heads) : Interval{0, p.heads};
       IRArgs a = base;
       a.qLo = f.index(r.q.lo);
       a.qHi = f.index(r.q.hi);
-      auto [lo, hi] =
-          buildKVRangeHull(m, f.builder, f.loc, a, f.index(p.batch));
+      auto [lo, hi] = buildKVRangeHull(m, f.builder, f.loc, a,
+                                       headBox(r.batches, r.heads));
       r.lo = f.yield(lo);
       r.hi = f.yield(hi);
       ranges.push_back(r);
@@ -346,6 +361,12 @@ protected:
       a.kLo = f.index(box.k.lo);
       a.kHi = f.index(box.k.hi);
       tiles.push_back({box, f.yield(m.buildTileIsFull(f.builder, f.loc, a))});
+      // The same tile over a random box of batch entries and heads.
+      Interval batches = subRange(p.batch), heads = subRange(p.heads);
+      tiles.push_back({box,
+                       f.yield(buildTileIsFullOver(m, f.builder, f.loc, a,
+                                                   headBox(batches, heads))),
+                       batches, heads});
     }
 
     SmallVector<Attribute> values;
@@ -367,8 +388,10 @@ protected:
     }
     for (const RangeCase &c : ranges) {
       Interval ir{intOf(values[c.lo]), intOf(values[c.hi])};
-      Interval ref =
-          c.b < 0 ? kvRangeHull(m, c.q, mctx) : m.kvRange(c.b, c.h, c.q, mctx);
+      Interval ref = c.b < 0 ? Interval{0, 0} : m.kvRange(c.b, c.h, c.q, mctx);
+      for (int64_t b = c.batches.lo; b < c.batches.hi; ++b)
+        for (int64_t h = c.heads.lo; h < c.heads.hi; ++h)
+          ref = ref.hull(m.kvRange(b, h, c.q, mctx));
       bool normalized = 0 <= ir.lo && ir.lo <= ir.hi && ir.hi <= p.kvLen;
       bool contains = ref.empty() || (ir.lo <= ref.lo && ref.hi <= ir.hi);
       if (!normalized || !contains || (exact.range && !(ir == ref))) {
@@ -382,6 +405,23 @@ protected:
     for (const TileCase &c : tiles) {
       bool ir = boolOf(values[c.result]);
       bool ref = classifyTile(m, c.box, mctx) == TileClass::Full;
+      if (!c.batches.empty()) {
+        // Over a box: full for every pair; exactness is not claimed.
+        ref = true;
+        for (int64_t b = c.batches.lo; b < c.batches.hi; ++b)
+          for (int64_t h = c.heads.lo; h < c.heads.hi; ++h)
+            ref = ref && classifyTile(m, Box{b, h, c.box.q, c.box.k}, mctx) ==
+                             TileClass::Full;
+        if (ir && !ref) {
+          ADD_FAILURE() << what << ": tile q=[" << c.box.q.lo << ","
+                        << c.box.q.hi << ") k=[" << c.box.k.lo << ","
+                        << c.box.k.hi << ") over b=[" << c.batches.lo << ","
+                        << c.batches.hi << ") h=[" << c.heads.lo << ","
+                        << c.heads.hi << ") is not full, the IR says full";
+          return false;
+        }
+        continue;
+      }
       fullTiles += ir;
       fullTilesExpected += ref;
       if ((ir && !ref) || (exact.full && ir != ref)) {
@@ -571,7 +611,9 @@ foldHulls(MLIRContext &ctx, MaskExprAttrInterface m, int64_t batch,
   for (Interval q : queries) {
     a.qLo = f.index(q.lo);
     a.qHi = f.index(q.hi);
-    auto [lo, hi] = buildKVRangeHull(m, f.builder, f.loc, a, f.index(batch));
+    auto [lo, hi] = buildKVRangeHull(
+        m, f.builder, f.loc, a,
+        HeadBox{f.index(0), f.index(batch), f.index(0), f.index(heads)});
     f.yield(lo);
     f.yield(hi);
   }

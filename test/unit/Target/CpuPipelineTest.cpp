@@ -35,7 +35,14 @@ struct Extras {
   std::function<double(const std::vector<int64_t> &)> blockMask, bias;
 };
 
-class CpuPipelineTest : public ::testing::Test {
+/// A schedule forced on every kernel of a test (empty/0: the IO schedule's
+/// choice).
+struct ForcedSchedule {
+  std::string order;
+  int64_t splitKV = 0;
+};
+
+class CpuPipelineTest : public ::testing::TestWithParam<ForcedSchedule> {
 protected:
   void SetUp() override { ctx = test::makeContext(); }
 
@@ -185,6 +192,8 @@ protected:
     AttnToCpuOptions options;
     options.qTile = qTile;
     options.kvTile = kvTile;
+    options.order = GetParam().order;
+    options.splitKV = GetParam().splitKV;
     auto kernel = CpuKernel::compile(spec, "", &options);
     if (!kernel) {
       ADD_FAILURE() << llvm::toString(kernel.takeError());
@@ -230,36 +239,36 @@ protected:
   std::unique_ptr<mlir::MLIRContext> ctx;
 };
 
-TEST_F(CpuPipelineTest, NoMask) { checkMask("all"); }
-TEST_F(CpuPipelineTest, Causal) { checkMask("causal"); }
-TEST_F(CpuPipelineTest, CausalBottomRightSqLessThanSk) {
+TEST_P(CpuPipelineTest, NoMask) { checkMask("all"); }
+TEST_P(CpuPipelineTest, Causal) { checkMask("causal"); }
+TEST_P(CpuPipelineTest, CausalBottomRightSqLessThanSk) {
   checkMask("causal(bottom_right)", 40, 113);
 }
-TEST_F(CpuPipelineTest, CausalBottomRightFullyMaskedRows) {
+TEST_P(CpuPipelineTest, CausalBottomRightFullyMaskedRows) {
   checkMask("causal(bottom_right)", 90, 50);
 }
-TEST_F(CpuPipelineTest, SlidingWindowWithSinks) {
+TEST_P(CpuPipelineTest, SlidingWindowWithSinks) {
   checkMask("causal & (window(20) | sink(4))");
 }
-TEST_F(CpuPipelineTest, WindowBottomRight) {
+TEST_P(CpuPipelineTest, WindowBottomRight) {
   checkMask("window(10, 3, bottom_right)", 50, 120);
 }
-TEST_F(CpuPipelineTest, PrefixLM) { checkMask("causal | prefix(30)"); }
-TEST_F(CpuPipelineTest, ChunkShifted) { checkMask("chunk(24, 8)"); }
-TEST_F(CpuPipelineTest, Dilated) { checkMask("dilated(30, 3)"); }
-TEST_F(CpuPipelineTest, GlobalTokens) {
+TEST_P(CpuPipelineTest, PrefixLM) { checkMask("causal | prefix(30)"); }
+TEST_P(CpuPipelineTest, ChunkShifted) { checkMask("chunk(24, 8)"); }
+TEST_P(CpuPipelineTest, Dilated) { checkMask("dilated(30, 3)"); }
+TEST_P(CpuPipelineTest, GlobalTokens) {
   checkMask("window(5) | global(0, 17, 60)");
 }
-TEST_F(CpuPipelineTest, StridedPerHeadShards) {
+TEST_P(CpuPipelineTest, StridedPerHeadShards) {
   checkMask("causal & strided(1, 4, 6)", 64, 64, 4, 1);
 }
-TEST_F(CpuPipelineTest, Neighborhood2D) {
+TEST_P(CpuPipelineTest, Neighborhood2D) {
   checkMask(
       "neighborhood(extents = [9, 11], kernel = [3, 5], dilation = [1, 2], "
       "causal = [true, false])",
       99, 99);
 }
-TEST_F(CpuPipelineTest, BlocksStaticPerHead) {
+TEST_P(CpuPipelineTest, BlocksStaticPerHead) {
   checkMask("blocks(32, 32, [[[1, 0], [1, 1]], [[0, 1], [1, 0]], [[1, 1], "
             "[0, 1]], [[0, 0], [1, 1]]])",
             50, 60);
@@ -267,40 +276,40 @@ TEST_F(CpuPipelineTest, BlocksStaticPerHead) {
 /// A 2-D layout whose KV ranges start after 0, end before Sk, and are
 /// empty for one query block (fully masked rows) and for one whose only
 /// kept block lies beyond Sk.
-TEST_F(CpuPipelineTest, BlocksStatic2DRangedLoop) {
+TEST_P(CpuPipelineTest, BlocksStatic2DRangedLoop) {
   checkMask("blocks(16, 32, [[0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0], "
             "[1, 0, 0, 0], [0, 0, 0, 1], [0, 1, 1, 1]])",
             77, 93);
 }
-TEST_F(CpuPipelineTest, PerHeadHeterogeneous) {
+TEST_P(CpuPipelineTest, PerHeadHeterogeneous) {
   checkMask("heads([0] : causal, [2, 3] : causal & window(8), * : sink(5))");
 }
-TEST_F(CpuPipelineTest, NotCausalHidesEverythingOnTheLastRow) {
+TEST_P(CpuPipelineTest, NotCausalHidesEverythingOnTheLastRow) {
   checkMask("!causal", 40, 40);
 }
-TEST_F(CpuPipelineTest, EverythingMasked) { checkMask("!all", 20, 30); }
+TEST_P(CpuPipelineTest, EverythingMasked) { checkMask("!all", 20, 30); }
 
-TEST_F(CpuPipelineTest, LengthsOne113And1023) {
+TEST_P(CpuPipelineTest, LengthsOne113And1023) {
   checkMask("causal", 1, 1);
   checkMask("causal(bottom_right)", 1, 113);
   checkMask("causal", 113, 113);
   checkMask("causal & window(100)", 1023, 1023, 2, 1);
 }
 
-TEST_F(CpuPipelineTest, Neighborhood1DAnd3D) {
+TEST_P(CpuPipelineTest, Neighborhood1DAnd3D) {
   checkMask("neighborhood(extents = [90], kernel = [7], stride = [3])", 90, 90);
   checkMask("neighborhood(extents = [4, 5, 6], kernel = [3, 3, 2], "
             "dilation = [1, 1, 2], causal = [true, false, false])",
             120, 120);
 }
 
-TEST_F(CpuPipelineTest, BlocksStatic2D) {
+TEST_P(CpuPipelineTest, BlocksStatic2D) {
   checkMask("blocks(16, 32, [[1, 0, 1], [0, 1, 1], [1, 1, 0], [0, 0, 1], "
             "[1, 0, 0]])",
             77, 93);
 }
 
-TEST_F(CpuPipelineTest, DocumentSegmentIds) {
+TEST_P(CpuPipelineTest, DocumentSegmentIds) {
   std::string s =
       "func.func @f(%q: tensor<2x4x70x16xf32>, %k: tensor<2x2x70x16xf32>, "
       "%v: tensor<2x2x70x8xf32>, %qs: tensor<2x70xi32>, %ks: "
@@ -325,7 +334,7 @@ TEST_F(CpuPipelineTest, DocumentSegmentIds) {
         extras);
 }
 
-TEST_F(CpuPipelineTest, DocumentOffsets) {
+TEST_P(CpuPipelineTest, DocumentOffsets) {
   std::string s =
       "func.func @f(%q: tensor<1x2x50x16xf32>, %k: tensor<1x2x50x16xf32>, "
       "%v: tensor<1x2x50x8xf32>, %qs: tensor<1x4xi64>, %ks: "
@@ -348,7 +357,7 @@ TEST_F(CpuPipelineTest, DocumentOffsets) {
         extras);
 }
 
-TEST_F(CpuPipelineTest, BlocksRuntime) {
+TEST_P(CpuPipelineTest, BlocksRuntime) {
   std::string s =
       "func.func @f(%q: tensor<1x2x60x16xf32>, %k: tensor<1x2x60x16xf32>, "
       "%v: tensor<1x2x60x8xf32>, %m: tensor<1x2x4x4xi8>) -> "
@@ -371,7 +380,7 @@ TEST_F(CpuPipelineTest, BlocksRuntime) {
 /// Block masks that differ between batch entries, with query tiles over
 /// two block rows: the KV range is the hull over the batch; one row of
 /// batch entry 1 keeps nothing.
-TEST_F(CpuPipelineTest, BlocksRuntimePerBatch) {
+TEST_P(CpuPipelineTest, BlocksRuntimePerBatch) {
   std::string s =
       "func.func @f(%q: tensor<2x2x45x16xf32>, %k: tensor<2x1x50x16xf32>, "
       "%v: tensor<2x1x50x8xf32>, %m: tensor<2x1x6x5xi32>) -> "
@@ -393,7 +402,7 @@ TEST_F(CpuPipelineTest, BlocksRuntimePerBatch) {
         extras);
 }
 
-TEST_F(CpuPipelineTest, MaskModAndScoreModRegions) {
+TEST_P(CpuPipelineTest, MaskModAndScoreModRegions) {
   std::string s =
       "func.func @f(%q: tensor<1x2x40x16xf32>, %k: tensor<1x2x45x16xf32>, "
       "%v: tensor<1x2x45x8xf32>) -> tensor<1x2x40x8xf32> {\n"
@@ -420,7 +429,7 @@ TEST_F(CpuPipelineTest, MaskModAndScoreModRegions) {
   check(*kernel, s, {{1, 2, 40, 16}, {1, 2, 45, 16}, {1, 2, 45, 8}}, 8);
 }
 
-TEST_F(CpuPipelineTest, AlibiAndSoftcap) {
+TEST_P(CpuPipelineTest, AlibiAndSoftcap) {
   std::string s = spec("mask = #attn.mask<causal>, score = #attn.score<alibi, "
                        "softcap(5.0)>",
                        1, 4, 4, 60, 60, 16, 16);
@@ -429,7 +438,7 @@ TEST_F(CpuPipelineTest, AlibiAndSoftcap) {
   check(*kernel, s, {{1, 4, 60, 16}, {1, 4, 60, 16}, {1, 4, 60, 16}}, 9);
 }
 
-TEST_F(CpuPipelineTest, BiasBroadcastOverBatch) {
+TEST_P(CpuPipelineTest, BiasBroadcastOverBatch) {
   std::string s =
       "func.func @f(%q: tensor<2x2x30x16xf32>, %k: tensor<2x2x35x16xf32>, "
       "%v: tensor<2x2x35x8xf32>, %b: tensor<1x2x30x35xf32>) -> "
@@ -444,14 +453,14 @@ TEST_F(CpuPipelineTest, BiasBroadcastOverBatch) {
         {{2, 2, 30, 16}, {2, 2, 35, 16}, {2, 2, 35, 8}, {1, 2, 30, 35}}, 10);
 }
 
-TEST_F(CpuPipelineTest, MQAAndUnequalHeadDims) {
+TEST_P(CpuPipelineTest, MQAAndUnequalHeadDims) {
   std::string s = spec("mask = #attn.mask<causal>", 2, 4, 1, 50, 50, 24, 8);
   auto kernel = compile(s, 16, 16);
   ASSERT_TRUE(kernel);
   check(*kernel, s, {{2, 4, 50, 24}, {2, 1, 50, 24}, {2, 1, 50, 8}}, 11);
 }
 
-TEST_F(CpuPipelineTest, BF16AndF16) {
+TEST_P(CpuPipelineTest, BF16AndF16) {
   for (const char *elem : {"bf16", "f16"}) {
     std::string s = spec("mask = #attn.mask<causal & window(20)>", 1, 4, 2, 70,
                          70, 32, 16, elem);
@@ -461,7 +470,7 @@ TEST_F(CpuPipelineTest, BF16AndF16) {
   }
 }
 
-TEST_F(CpuPipelineTest, LargeMagnitudeInputs) {
+TEST_P(CpuPipelineTest, LargeMagnitudeInputs) {
   std::string s = spec("mask = #attn.mask<causal>", 1, 2, 2, 40, 40, 16, 8);
   auto kernel = compile(s, 16, 16);
   ASSERT_TRUE(kernel);
@@ -469,7 +478,7 @@ TEST_F(CpuPipelineTest, LargeMagnitudeInputs) {
         /*magnitude=*/30.0);
 }
 
-TEST_F(CpuPipelineTest, BshdLayout) {
+TEST_P(CpuPipelineTest, BshdLayout) {
   std::string s =
       "func.func @f(%q: tensor<1x45x4x16xf32>, %k: tensor<1x50x2x16xf32>, "
       "%v: tensor<1x50x2x8xf32>) -> tensor<1x45x4x8xf32> {\n"
@@ -483,7 +492,7 @@ TEST_F(CpuPipelineTest, BshdLayout) {
 }
 
 /// One compiled dynamic-shape kernel, three lengths, no recompilation.
-TEST_F(CpuPipelineTest, DynamicShapesOneKernelThreeLengths) {
+TEST_P(CpuPipelineTest, DynamicShapesOneKernelThreeLengths) {
   std::string s =
       "func.func @f(%q: tensor<?x4x?x16xf32>, %k: tensor<?x2x?x16xf32>, "
       "%v: tensor<?x2x?x8xf32>) -> (tensor<?x4x?x8xf32>, tensor<?x4x?xf32>) {\n"
@@ -499,5 +508,28 @@ TEST_F(CpuPipelineTest, DynamicShapesOneKernelThreeLengths) {
   for (auto [b, sq, sk] : lengths)
     check(*kernel, s, {{b, 4, sq, 16}, {b, 2, sk, 16}, {b, 2, sk, 8}}, 20 + sq);
 }
+
+/// Every test runs with the schedule the IO model picks (for these small
+/// shapes: all heads in each tile step, one KV part), and again with the
+/// heads outside the query loop (per-head key ranges and full tiles, score
+/// maps with an origin) and the KV range split into 3 independent parts.
+INSTANTIATE_TEST_SUITE_P(
+    Schedules, CpuPipelineTest,
+    ::testing::Values(ForcedSchedule{}, ForcedSchedule{"heads_outer", 3}),
+    [](const ::testing::TestParamInfo<ForcedSchedule> &info) {
+      return info.param.order.empty()
+                 ? std::string("Scheduled")
+                 : "HeadsOuterSplit" + std::to_string(info.param.splitKV);
+    });
+
+/// All heads per tile step with the keys split in 4 (more parts than some
+/// rows have tiles: empty parts must merge as no-ops).
+class CpuPipelineSplitTest : public CpuPipelineTest {};
+TEST_P(CpuPipelineSplitTest, CausalWindowSinkGQA) {
+  checkMask("causal & (window(20) | sink(4))");
+  checkMask("causal(bottom_right)", 90, 50);
+}
+INSTANTIATE_TEST_SUITE_P(HeadsInnerSplit4, CpuPipelineSplitTest,
+                         ::testing::Values(ForcedSchedule{"heads_inner", 4}));
 
 } // namespace

@@ -22,6 +22,13 @@ struct AttnToCpuOptions : public mlir::PassPipelineOptions<AttnToCpuOptions> {
   Option<int64_t> kvTile{*this, "kv-tile",
                          llvm::cl::desc("Keys per tile (0: schedule)"),
                          llvm::cl::init(0)};
+  Option<std::string> order{
+      *this, "order",
+      llvm::cl::desc("heads_inner or heads_outer (empty: schedule)"),
+      llvm::cl::init("")};
+  Option<int64_t> splitKV{*this, "split-kv",
+                          llvm::cl::desc("KV parts per loop (0: schedule)"),
+                          llvm::cl::init(0)};
   Option<bool> lowerToLLVM{
       *this, "to-llvm",
       llvm::cl::desc("Lower to the LLVM dialect (off: stop at loops on "
@@ -29,10 +36,18 @@ struct AttnToCpuOptions : public mlir::PassPipelineOptions<AttnToCpuOptions> {
       llvm::cl::init(true)};
 };
 
+/// Choices that override the IO-aware schedule (0 or empty: keep it).
+struct CascadeOverrides {
+  int64_t qTile = 0, kvTile = 0, splitKV = 0;
+  std::string order;
+  /// Processors the schedule spreads programs over (1: the CPU path).
+  int64_t parallelUnits = 1;
+};
+
 /// The tensor-level part shared by every target: cascade, fusion, tiling,
 /// schedules.
-void buildAttnCascadePipeline(mlir::OpPassManager &pm, int64_t qTile,
-                              int64_t kvTile);
+void buildAttnCascadePipeline(mlir::OpPassManager &pm,
+                              const CascadeOverrides &overrides);
 
 /// attn.attention to LLVM dialect IR for the host CPU.
 void buildAttnToCpuPipeline(mlir::OpPassManager &pm,

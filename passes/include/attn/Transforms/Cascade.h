@@ -32,12 +32,31 @@ CascadeAxes getCascadeAxes(Layout layout);
 inline constexpr llvm::StringLiteral kKVLoopAttr = "attn.kv_loop";
 /// Marks the query-tile loop around it.
 inline constexpr llvm::StringLiteral kQLoopAttr = "attn.q_loop";
-/// The schedule an IO-aware analysis chose: {q_tile, kv_tile}.
+/// Marks the loop over KV parts around independent KV loops.
+inline constexpr llvm::StringLiteral kKVSplitAttr = "attn.kv_split";
+/// The schedule an IO-aware analysis chose: {q_tile, kv_tile, split_kv,
+/// order}.
 inline constexpr llvm::StringLiteral kScheduleAttr = "attn.schedule";
 
-/// The tile size `name` (q_tile, kv_tile) an attn.schedule attribute on
-/// `op` records; 0 when there is none.
+/// The integer `name` (q_tile, kv_tile, split_kv) an attn.schedule attribute
+/// on `op` records; 0 when there is none.
 int64_t getScheduledTile(mlir::Operation *op, llvm::StringRef name);
+
+/// Where the loops over batch entries and KV heads go relative to the query
+/// loop: inside (every tile step covers all of them) or outside (each
+/// (batch, KV head) pair runs its own query and KV loops).
+enum class HeadOrder { Inner, Outer };
+llvm::StringRef stringifyHeadOrder(HeadOrder order);
+std::optional<HeadOrder> parseHeadOrder(llvm::StringRef text);
+/// The order an attn.schedule attribute on `op` records, if any.
+std::optional<HeadOrder> getScheduledOrder(mlir::Operation *op);
+
+/// The first batch entry and KV head of a tile that covers one of each
+/// (null values: the tile covers them all).
+struct TileOrigin {
+  mlir::Value batch, head;
+  explicit operator bool() const { return static_cast<bool>(batch); }
+};
 
 mlir::Value einsum(mlir::OpBuilder &b, mlir::Location loc, EinsumCompute c,
                    llvm::StringRef equation, mlir::ValueRange inputs,
@@ -54,10 +73,11 @@ mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          double value);
 
 /// A copy of `templ` reading `scores` at the given offsets (operands,
-/// attributes and regions cloned).
+/// attributes and regions cloned); with an origin, the copy covers that
+/// batch entry and KV head of a problem of templ's query heads.
 ScoreMapOp cloneScoreMap(mlir::OpBuilder &b, ScoreMapOp templ,
                          mlir::Value scores, mlir::Value qOffset,
-                         mlir::Value kvOffset);
+                         mlir::Value kvOffset, TileOrigin origin = {});
 
 /// The results of the online-softmax loop: running max and denominator
 /// [B, Hkv, G, Tq] and numerator [B, Hkv, G, Tq, Dv], all f32.
@@ -74,7 +94,7 @@ OnlineSoftmax buildOnlineSoftmax(mlir::OpBuilder &b, mlir::Location loc,
                                  const CascadeAxes &axes, mlir::Value q5,
                                  mlir::Value key, mlir::Value value,
                                  ScoreMapOp templ, mlir::Value qOffset,
-                                 int64_t kvTile);
+                                 int64_t kvTile, TileOrigin origin = {});
 
 } // namespace attn
 

@@ -139,13 +139,26 @@ def AttnTileQueries : Pass<"attn-tile-queries"> {
       ... tensor.insert_slice %t#0 into %m[0, 0, 0, %q0] ...
     } {attn.q_loop}
     ```
+
+    With `order=heads_outer` the query loop sits inside loops over batch
+    entries and KV heads: each (b, hkv) pair slices its Q, K and V and runs
+    its own query loop, and its score maps carry `origin [%b, %hkv]`, so the
+    mask schedule can compute each head's exact key range. This is the grid
+    order of a GPU kernel, and keeps one head's working set in cache.
   }];
   let options = [
     Option<"qTile", "q-tile", "int64_t", /*default=*/"0",
-           "Queries per tile (0: the attn.schedule attribute, else 64)">
+           "Queries per tile (0: the attn.schedule attribute, else 64)">,
+    Option<"order", "order", "std::string", /*default=*/"\"\"",
+           "heads_inner (every tile step covers all batch entries and "
+           "heads) or heads_outer (loops over batch entries and KV heads "
+           "around the query loop); empty: the attn.schedule attribute, "
+           "else heads_inner">
   ];
   let statistics = [
-    Statistic<"numTiled", "tiled", "KV loops tiled over queries">
+    Statistic<"numTiled", "tiled", "KV loops tiled over queries">,
+    Statistic<"numHeadsOuter", "heads-outer",
+              "KV loops tiled with the heads outside the query loop">
   ];
   let dependentDialects = ["::attn::AttnDialect", "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
@@ -213,23 +226,69 @@ def AttnMaskSchedule : Pass<"attn-mask-schedule"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
-def AttnIOSchedule : Pass<"attn-io-schedule"> {
-  let summary = "Choose tile sizes with an IO-aware cost model";
+def AttnSplitKV : Pass<"attn-split-kv"> {
+  let summary = "Split each KV loop into independent parts and combine them";
   let description = [{
-    For each attn.attention, predicts for Q/KV tile sizes in {16..256} the
-    bytes moved between slow memory and a fast memory of `cache-bytes`
-    (Q and O once; K and V once per KV tile that each Q tile visits, counted
-    with the mask's KV ranges), the FLOPs of the visited tiles and a
-    roofline time plus a fixed cost per visited tile, keeps the fastest schedule whose working set fits, and
-    records it for the cascade passes:
+    Rewrites each KV loop (`attn.kv_loop`, after the mask schedule has set
+    its bounds) into a loop over `split` parts (`attn.kv_split`). Part s runs
+    the KV tiles of its equal share of the range from the empty running
+    state, so no part reads another's results; the parts' running max,
+    denominator and numerator are then merged with one rescale each:
 
     ```mlir
-    %o = attn.attention ... {attn.schedule = {kv_tile = 64 : i64, q_tile = 32 : i64, split_kv = 1 : i64}, ...}
+    %r:3 = scf.for %s = %c0 to %c4 step %c1 iter_args(%m = %ninf, %d = %z, %n = %zn) {
+      %lo = min(%lb + %s * %share, %ub)  %hi = min(%lo + %share, %ub)
+      %p:3 = scf.for %k0 = %lo to %hi step %c64 iter_args(...) {attn.kv_loop}
+      %mx = attn.einsum max "bhgp,bhgp->bhgp" (%m, %p#0)
+      %ca = attn.einsum exp_sub ... (%m, %mx)   %cb = ... (%p#0, %mx)
+      ... %d * %ca + %p#1 * %cb, %n * %ca + %p#2 * %cb
+    } {attn.kv_split = 4 : i64}
     ```
+    On a GPU the parts are a grid dimension (split-KV / Flash-Decoding),
+    which keeps the machine busy when batch x heads x Q tiles is small; on
+    the CPU they run in turn. The number of parts is `split`, else the
+    attn.schedule attribute's split_kv; 1 leaves the loop alone.
+  }];
+  let options = [
+    Option<"splitKV", "split", "int64_t", /*default=*/"0",
+           "Parts per KV loop (0: the attn.schedule attribute, else 1)">
+  ];
+  let statistics = [
+    Statistic<"numSplit", "split", "KV loops split">
+  ];
+  let dependentDialects = ["::attn::AttnDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def AttnIOSchedule : Pass<"attn-io-schedule"> {
+  let summary = "Choose tile sizes, head order and split-KV with an IO-aware cost model";
+  let description = [{
+    For each attn.attention, predicts for every Q/KV tile size in
+    {16..256}, head order and number of KV parts:
+    - the working set in a fast memory of `cache-bytes`: one KV head's Q,
+      K and V tiles, scores and running values, times B x Hkv when the heads
+      are inside the query loop (`heads_inner`); schedules that do not fit
+      are dropped;
+    - the bytes moved from slow memory: Q and O once, K and V once per KV
+      tile each Q tile visits (counted with the mask's key ranges: per KV
+      head's group with `heads_outer`, the hull over all heads with
+      `heads_inner`), and each extra KV part's running values;
+    - the FLOPs of the visited tiles;
+    - a time: the roofline over `parallel-units` processors running
+      programs (B x Hkv x Q tiles x parts with `heads_outer`, Q tiles x parts
+      with `heads_inner`) in waves, divided by the busy fraction of those
+      waves, plus `tile-overhead-ns` per tile step.
+    It keeps the fastest and records it for the cascade passes:
+
+    ```mlir
+    %o = attn.attention ... {attn.schedule = {kv_tile = 64 : i64, order = "heads_outer", q_tile = 32 : i64, split_kv = 1 : i64}, ...}
+    ```
+    Split-KV pays only where programs are fewer than processors (decoding
+    on a GPU: `parallel-units=132`); on the CPU path (one unit) it is 1.
     With `print`, a remark gives the prediction beside the
     Theta(Sq Sk d^2 / M) lower bound on the traffic of exact attention.
-    Split-KV is not chosen yet (always 1). Masks that depend on the head or
-    on run-time data are costed as dense.
+    Masks that read run-time data are costed as dense.
   }];
   let options = [
     Option<"cacheBytes", "cache-bytes", "int64_t", /*default=*/"1048576",
@@ -239,7 +298,10 @@ def AttnIOSchedule : Pass<"attn-io-schedule"> {
     Option<"peakGFlops", "peak-gflops", "double", /*default=*/"50.0",
            "Peak arithmetic rate, GFLOP/s">,
     Option<"tileOverheadNs", "tile-overhead-ns", "double", /*default=*/"500.0",
-           "Fixed cost of one KV tile step of one KV head, ns">,
+           "Fixed cost of one KV tile step, ns">,
+    Option<"parallelUnits", "parallel-units", "int64_t", /*default=*/"1",
+           "Processors that run programs at once (1 for the CPU path, "
+           "the SM count on a GPU)">,
     Option<"seqQ", "seq-q", "int64_t", /*default=*/"0",
            "Query length to assume when dynamic">,
     Option<"seqKV", "seq-kv", "int64_t", /*default=*/"0",

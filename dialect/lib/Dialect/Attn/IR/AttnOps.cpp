@@ -329,6 +329,15 @@ LogicalResult ScoreMapOp::verify() {
   double s = getScaleAttr().getValueAsDouble();
   if (!(s > 0.0) || !std::isfinite(s))
     return emitOpError() << "scale must be finite and > 0, found " << s;
+  if (static_cast<bool>(getBatchOffset()) != static_cast<bool>(getHeadOffset()))
+    return emitOpError("origin needs both a batch and a head offset");
+  auto scores = getScores().getType();
+  if (auto heads = getQHeads();
+      heads && !scores.isDynamicDim(1) && !scores.isDynamicDim(2) &&
+      *heads % (scores.getDimSize(2)) != 0)
+    return emitOpError() << "q_heads = " << *heads
+                         << " is not a multiple of the tile's G = "
+                         << scores.getDimSize(2);
   mask::Requirements req;
   return verifyExtras(*this, req);
 }

@@ -34,37 +34,108 @@ Interval attn::mask::kvRangeHull(MaskExprAttrInterface mask, Interval q,
   return keys;
 }
 
-/// The hull of `range(iv)` over iv in [0, count), as an scf.for, or the
-/// single range(0) when count is the constant 1.
-static IRKeys
-hullOver(IREmitter &e, Value count,
-         llvm::function_ref<IRKeys(OpBuilder &, Location, Value)> range) {
+/// Folds `value(iv)` over iv in [lo, lo + count) with `combine`, as an
+/// scf.for, or the single value(lo) when count is the constant 1.
+template <typename T>
+static T foldOver(IREmitter &e, Value lo, Value count, T init,
+                  llvm::function_ref<T(OpBuilder &, Location, Value)> value,
+                  llvm::function_ref<T(IREmitter &, T, T)> combine) {
   if (getConstantIntValue(count) == 1)
-    return range(e.builder, e.loc, e.index(0));
-  Value zero = e.index(0);
+    return value(e.builder, e.loc, lo);
+  SmallVector<Value> inits;
+  if constexpr (std::is_same_v<T, Value>)
+    inits = {init};
+  else
+    inits = {init.first, init.second};
+  Value hi = e.builder.createOrFold<arith::AddIOp>(e.loc, lo, count);
   auto loop = scf::ForOp::create(
-      e.builder, e.loc, zero, count, e.index(1), ValueRange{zero, zero},
+      e.builder, e.loc, lo, hi, e.index(1), inits,
       [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
         IREmitter body(builder, loc);
-        IRKeys keys = body.hull({acc[0], acc[1]}, range(builder, loc, iv));
-        scf::YieldOp::create(builder, loc, ValueRange{keys.first, keys.second});
+        T next;
+        if constexpr (std::is_same_v<T, Value>)
+          next = combine(body, acc[0], value(builder, loc, iv));
+        else
+          next = combine(body, {acc[0], acc[1]}, value(builder, loc, iv));
+        SmallVector<Value> yielded;
+        if constexpr (std::is_same_v<T, Value>)
+          yielded = {next};
+        else
+          yielded = {next.first, next.second};
+        scf::YieldOp::create(builder, loc, yielded);
       });
-  return {loop.getResult(0), loop.getResult(1)};
+  if constexpr (std::is_same_v<T, Value>)
+    return loop.getResult(0);
+  else
+    return {loop.getResult(0), loop.getResult(1)};
+}
+
+/// Batch entries and heads the mask's answer can differ between: the box's
+/// where it depends on them, else only its first.
+static HeadBox relevantPart(MaskExprAttrInterface mask, IREmitter &e,
+                            const HeadBox &box) {
+  HeadBox part = box;
+  if (!rangeDependsOnBatch(mask))
+    part.batches = e.index(1);
+  if (!mask.dependsOnHead())
+    part.heads = e.index(1);
+  return part;
 }
 
 std::pair<Value, Value>
 attn::mask::buildKVRangeHull(MaskExprAttrInterface mask, OpBuilder &builder,
-                             Location loc, const IRArgs &args, Value batch) {
+                             Location loc, const IRArgs &args,
+                             const HeadBox &box) {
   IREmitter e(builder, loc);
-  Value batches = rangeDependsOnBatch(mask) ? batch : e.index(1);
-  Value heads = e.index(mask.dependsOnHead() ? args.qHeads : 1);
-  return hullOver(e, batches, [&](OpBuilder &bb, Location bl, Value b) {
-    IREmitter be(bb, bl);
-    return hullOver(be, heads, [&](OpBuilder &hb, Location hl, Value h) {
-      IRArgs at = args;
-      at.b = b;
-      at.h = h;
-      return mask.buildKVRange(hb, hl, at);
-    });
-  });
+  HeadBox part = relevantPart(mask, e, box);
+  Value zero = e.index(0);
+  auto hull = [](IREmitter &e, IRKeys a, IRKeys b) { return e.hull(a, b); };
+  return foldOver<IRKeys>(
+      e, part.batchLo, part.batches, {zero, zero},
+      [&](OpBuilder &bb, Location bl, Value b) {
+        IREmitter be(bb, bl);
+        return foldOver<IRKeys>(
+            be, part.headLo, part.heads, {be.index(0), be.index(0)},
+            [&](OpBuilder &hb, Location hl, Value h) {
+              IRArgs at = args;
+              at.b = b;
+              at.h = h;
+              return mask.buildKVRange(hb, hl, at);
+            },
+            hull);
+      },
+      hull);
+}
+
+Value attn::mask::buildTileIsFullOver(MaskExprAttrInterface mask,
+                                      OpBuilder &builder, Location loc,
+                                      const IRArgs &args, const HeadBox &box) {
+  IREmitter e(builder, loc);
+  HeadBox part = relevantPart(mask, e, box);
+  auto both = [](IREmitter &e, Value a, Value b) {
+    return arith::AndIOp::create(e.builder, e.loc, a, b).getResult();
+  };
+  // The box's first pair: a mask that never calls a tile full answers a
+  // constant false, which the caller can see without the loops.
+  IRArgs first = args;
+  first.b = part.batchLo;
+  first.h = part.headLo;
+  Value probe = mask.buildTileIsFull(builder, loc, first);
+  if (getConstantIntValue(probe) == 0)
+    return probe;
+  return foldOver<Value>(
+      e, part.batchLo, part.batches, probe,
+      [&](OpBuilder &bb, Location bl, Value b) {
+        IREmitter be(bb, bl);
+        return foldOver<Value>(
+            be, part.headLo, part.heads, be.boolean(true),
+            [&](OpBuilder &hb, Location hl, Value h) {
+              IRArgs at = args;
+              at.b = b;
+              at.h = h;
+              return mask.buildTileIsFull(hb, hl, at);
+            },
+            both);
+      },
+      both);
 }

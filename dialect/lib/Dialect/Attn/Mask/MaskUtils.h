@@ -122,11 +122,13 @@ public:
   mlir::Value cmp(mlir::arith::CmpIPredicate pred, mlir::Value x, int64_t c) {
     return cmp(pred, x, index(c));
   }
+  // Folded where an operand is constant, so that a tile test that is
+  // always false stays a visible constant.
   mlir::Value land(mlir::Value x, mlir::Value y) {
-    return mlir::arith::AndIOp::create(builder, loc, x, y);
+    return builder.createOrFold<mlir::arith::AndIOp>(loc, x, y);
   }
   mlir::Value lor(mlir::Value x, mlir::Value y) {
-    return mlir::arith::OrIOp::create(builder, loc, x, y);
+    return builder.createOrFold<mlir::arith::OrIOp>(loc, x, y);
   }
   mlir::Value lnot(mlir::Value x) {
     return mlir::arith::XOrIOp::create(builder, loc, x, boolean(true));

@@ -145,6 +145,11 @@ def Attn_ScoreMapOp : Attn_Op<"score_map", [
     where it hides it or the key lies beyond `kv_len`. Operands and regions
     are those of the attn.attention it comes from.
 
+    When the tile covers only some batch entries and KV heads (a schedule
+    with the heads outside the query loop), `origin [%b, %hkv]` gives the
+    tile's first batch entry and KV head, and `q_heads` the problem's query
+    head count; without them the tile starts at (0, 0) and covers every head.
+
     ```mlir
     %s = attn.score_map %qk at [%q0, %k0] lengths [%sq, %sk]
         {mask = #attn.mask<causal>, scale = 0.125 : f32}
@@ -154,18 +159,21 @@ def Attn_ScoreMapOp : Attn_Op<"score_map", [
   let arguments = (ins
     RankedTensorOf<[F32]>:$scores,
     Index:$q_offset, Index:$kv_offset, Index:$q_len, Index:$kv_len,
+    Optional<Index>:$batch_offset, Optional<Index>:$head_offset,
     Optional<Attn_IdTensor>:$q_segments,
     Optional<Attn_IdTensor>:$kv_segments,
     Optional<Attn_BlockMaskTensor>:$block_mask,
     Optional<Attn_FloatTensor>:$bias,
     F32Attr:$scale,
     OptionalAttr<Attn_MaskAttr>:$mask,
-    OptionalAttr<Attn_ScoreAttr>:$score
+    OptionalAttr<Attn_ScoreAttr>:$score,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$q_heads
   );
   let results = (outs RankedTensorOf<[F32]>:$result);
   let regions = (region AnyRegion:$mask_mod, AnyRegion:$score_mod);
   let assemblyFormat = [{
     $scores `at` ` ` `[` $q_offset `,` $kv_offset `]`
+    (`origin` ` ` `[` $batch_offset^ `,` $head_offset `]`)?
     `lengths` ` ` `[` $q_len `,` $kv_len `]`
     (`segments` `(` $q_segments^ `,` $kv_segments `:` type($q_segments) `,`
         type($kv_segments) `)`)?
@@ -184,6 +192,13 @@ def Attn_ScoreMapOp : Attn_Op<"score_map", [
     int64_t getGroups() {
       return ::llvm::cast<::mlir::RankedTensorType>(getScores().getType())
           .getDimSize(2);
+    }
+    /// The problem's query head count: `q_heads`, else Hkv * G of the tile.
+    int64_t getQueryHeads() {
+      if (auto heads = getQHeads())
+        return *heads;
+      return ::llvm::cast<::mlir::RankedTensorType>(getScores().getType())
+                 .getDimSize(1) * getGroups();
     }
   }];
 }

@@ -23,15 +23,28 @@ bool rangeDependsOnBatch(MaskExprAttrInterface mask);
 Interval kvRangeHull(MaskExprAttrInterface mask, Interval q,
                      const Context &ctx);
 
-/// Emits the hull of buildKVRange over the batch entries [0, batch) (index)
-/// and the query heads [0, args.qHeads), for the queries [args.qLo,
-/// args.qHi): scf.for loops over the batch entries where the range depends
-/// on them and over the heads where the mask depends on the head, a single
-/// call otherwise. args.b and args.h are not read. The result is a key range
-/// [lo, hi) with 0 <= lo <= hi <= kvLen, never narrower than kvRangeHull.
+/// The batch entries [batchLo, batchLo + batches) and query heads
+/// [headLo, headLo + heads) one step of the KV loop covers (index values).
+struct HeadBox {
+  mlir::Value batchLo, batches, headLo, heads;
+};
+
+/// Emits the hull of buildKVRange over the box's batch entries and query
+/// heads, for the queries [args.qLo, args.qHi): scf.for loops over the batch
+/// entries where the range depends on them and over the heads where the mask
+/// depends on the head, a single call otherwise. args.b and args.h are not
+/// read. The result is a key range [lo, hi) with 0 <= lo <= hi <= kvLen,
+/// never narrower than the ranges of the box's (b, h) pairs.
 std::pair<mlir::Value, mlir::Value>
 buildKVRangeHull(MaskExprAttrInterface mask, mlir::OpBuilder &builder,
-                 mlir::Location loc, const IRArgs &args, mlir::Value batch);
+                 mlir::Location loc, const IRArgs &args, const HeadBox &box);
+
+/// Emits an i1 that is true only when buildTileIsFull holds for every (b, h)
+/// pair of the box (the tile [args.qLo, args.qHi) x [args.kLo, args.kHi)):
+/// loops over the pairs, folded with `and`, where the mask depends on them.
+mlir::Value buildTileIsFullOver(MaskExprAttrInterface mask,
+                                mlir::OpBuilder &builder, mlir::Location loc,
+                                const IRArgs &args, const HeadBox &box);
 
 } // namespace attn::mask
 
