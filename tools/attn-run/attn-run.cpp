@@ -193,8 +193,9 @@ static std::vector<int64_t> sampleQueryRows(int64_t len, int64_t count,
   return rows;
 }
 
-/// Compares the first result with the fp64 reference of the spec's
-/// attention on the rows --check-rows asks for; prints the figures.
+/// Compares the output, and the LSE where the spec returns one, with the
+/// fp64 reference of the spec's attention on the rows --check-rows asks
+/// for; prints the figures.
 static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
                                const std::vector<Buffer> &inputs,
                                const std::vector<Buffer> &results) {
@@ -240,7 +241,20 @@ static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
                << llvm::format("%.3g", report->maxError) << ", bound "
                << llvm::format("%.3g", report->bound)
                << " (2 x naive-in-input-precision error + 1e-5)\n";
-  return report->pass;
+  if (results.size() < 2 || !op.getLse())
+    return report->pass;
+  // The LSE [B, Hq, Sq], on the same rows and under the same rule; a fully
+  // masked row must give -inf exactly.
+  auto lse = reference::compareWithTolerance(toHostTensor(results[1]),
+                                             ref->lse, naive->lse,
+                                             {2, options.queryRows});
+  if (!lse)
+    fail("--check: LSE: " + llvm::toString(lse.takeError()));
+  llvm::outs() << "LSE " << (lse->pass ? "matched" : "DID NOT MATCH")
+               << " the fp64 reference: max|lse - ref| = "
+               << llvm::format("%.3g", lse->maxError) << ", bound "
+               << llvm::format("%.3g", lse->bound) << "\n";
+  return report->pass && lse->pass;
 }
 
 static std::vector<std::string> splitList(llvm::StringRef list) {
