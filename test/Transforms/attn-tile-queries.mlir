@@ -2,6 +2,29 @@
 // RUN: attn-opt %s --attn-decompose-attention --attn-fuse-online-softmax=kv-tile=32 --attn-tile-queries=q-tile=16 | FileCheck %s --check-prefix=RAW
 // RUN: attn-opt %s --attn-decompose-attention --attn-fuse-online-softmax --attn-tile-queries --canonicalize | FileCheck %s --check-prefix=SCHED
 // RUN: attn-opt %s --attn-decompose-attention --attn-fuse-online-softmax=kv-tile=32 --attn-tile-queries=q-tile=16 --attn-tile-queries=q-tile=8 | FileCheck %s --check-prefix=TWICE
+// RUN: attn-opt %s --attn-decompose-attention --attn-fuse-online-softmax=kv-tile=32 --attn-tile-queries='q-tile=16 order=heads_outer' --canonicalize --cse | FileCheck %s --check-prefix=OUTER
+// RUN: not attn-opt %s --attn-tile-queries=order=sideways 2>&1 | FileCheck %s --check-prefix=BADORDER
+// BADORDER: error: attn-tile-queries: order must be heads_inner or heads_outer, found 'sideways'
+
+// With the heads outside, loops over the 2 batch entries and 4 KV heads
+// slice one (b, hkv) pair of Q, K, V and the running values, run the query
+// loop on it, and write its results back; the score map knows its origin.
+// OUTER-LABEL: func.func @mha_f32_bhsd_tiled
+// OUTER-SAME: (%[[Q:[a-z0-9]+]]: tensor<2x4x64x32xf32>, %[[K:[a-z0-9]+]]: tensor<2x4x128x32xf32>, %[[V:[a-z0-9]+]]: tensor<2x4x128x32xf32>)
+// OUTER:      %[[Q5:.+]] = tensor.expand_shape %[[Q]]
+// OUTER:      scf.for %[[B:.+]] = %{{.+}} to %c2 step %c1 iter_args(
+// OUTER-NEXT:   scf.for %[[H:.+]] = %{{.+}} to %c4 step %c1 iter_args(%[[M:[a-z0-9]+]] = %{{.+}}, %[[D:[a-z0-9]+]] = %{{.+}}, %[[N:[a-z0-9]+]] = %{{.+}})
+// OUTER-NEXT:     %[[QH:.+]] = tensor.extract_slice %[[Q5]][%[[B]], %[[H]], 0, 0, 0] [1, 1, 1, 64, 32]
+// OUTER-NEXT:     %[[KH:.+]] = tensor.extract_slice %[[K]][%[[B]], %[[H]], 0, 0] [1, 1, 128, 32]
+// OUTER-NEXT:     %[[VH:.+]] = tensor.extract_slice %[[V]][%[[B]], %[[H]], 0, 0] [1, 1, 128, 32]
+// OUTER:          %[[R:.+]]:3 = scf.for %[[Q0:.+]] = %{{.+}} to %c64 step %c16
+// OUTER:            scf.for
+// OUTER:              attn.score_map %{{.+}} at [%[[Q0]], %{{.+}}] origin [%[[B]], %[[H]]] lengths [%c64, %c128] {{{.*}}q_heads = 4 : i64
+// OUTER:            } {attn.kv_loop}
+// OUTER:          } {attn.q_loop}
+// OUTER-NEXT:     tensor.insert_slice %[[R]]#0 into %[[M]][%[[B]], %[[H]], 0, 0] [1, 1, 1, 64]
+// OUTER-NEXT:     tensor.insert_slice %[[R]]#1 into %[[D]][%[[B]], %[[H]], 0, 0] [1, 1, 1, 64]
+// OUTER-NEXT:     tensor.insert_slice %[[R]]#2 into %[[N]][%[[B]], %[[H]], 0, 0, 0] [1, 1, 1, 64, 32]
 
 // Tests of --attn-tile-queries: each KV loop of the online softmax
 // (attn.kv_loop) is wrapped in a loop over Q tiles (attn.q_loop) that runs

@@ -245,9 +245,8 @@ static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
     return report->pass;
   // The LSE [B, Hq, Sq], on the same rows and under the same rule; a fully
   // masked row must give -inf exactly.
-  auto lse = reference::compareWithTolerance(toHostTensor(results[1]),
-                                             ref->lse, naive->lse,
-                                             {2, options.queryRows});
+  auto lse = reference::compareWithTolerance(
+      toHostTensor(results[1]), ref->lse, naive->lse, {2, options.queryRows});
   if (!lse)
     fail("--check: LSE: " + llvm::toString(lse.takeError()));
   llvm::outs() << "LSE " << (lse->pass ? "matched" : "DID NOT MATCH")

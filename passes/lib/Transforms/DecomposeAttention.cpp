@@ -114,9 +114,9 @@ struct DecomposeAttentionPass
                                     : 1.0 / std::sqrt(static_cast<double>(dqk));
     auto map = ScoreMapOp::create(
         b, loc, qk.getType(), qk, c0, c0, qLen, kvLen, /*batch_offset=*/Value(),
-        /*head_offset=*/Value(), op.getQSegments(),
-        op.getKvSegments(), op.getBlockMask(), op.getBias(),
-        b.getF32FloatAttr(scale), op.getMaskAttr(), op.getScoreAttr(),
+        /*head_offset=*/Value(), op.getQSegments(), op.getKvSegments(),
+        op.getBlockMask(), op.getBias(), b.getF32FloatAttr(scale),
+        op.getMaskAttr(), op.getScoreAttr(),
         /*q_heads=*/IntegerAttr());
     map.getMaskMod().takeBody(op.getMaskMod());
     map.getScoreMod().takeBody(op.getScoreMod());

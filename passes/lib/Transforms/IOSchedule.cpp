@@ -125,7 +125,8 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
                                    : ctx.batch * double(outerVisited);
             p.steps = inner ? innerVisited : ctx.batch * outerVisited;
             p.visitedPerHead = static_cast<int64_t>(kvReads / kvHeadsAll);
-            int64_t programs0 = inner ? qTiles : ctx.batch * ctx.kvHeads * qTiles;
+            int64_t programs0 =
+                inner ? qTiles : ctx.batch * ctx.kvHeads * qTiles;
             for (int64_t split : {1, 2, 4, 8, 16, 32, 64}) {
               if (split > 1 && split > kvTiles)
                 break;
@@ -173,8 +174,8 @@ struct IOSchedulePass : public attn::impl::AttnIOScheduleBase<IOSchedulePass> {
             {b.getNamedAttr("q_tile", b.getI64IntegerAttr(best->qTile)),
              b.getNamedAttr("kv_tile", b.getI64IntegerAttr(best->kvTile)),
              b.getNamedAttr("split_kv", b.getI64IntegerAttr(best->split)),
-             b.getNamedAttr("order",
-                            b.getStringAttr(stringifyHeadOrder(best->order)))}));
+             b.getNamedAttr(
+                 "order", b.getStringAttr(stringifyHeadOrder(best->order)))}));
     ++numScheduled;
     if (!print)
       return;

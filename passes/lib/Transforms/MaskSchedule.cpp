@@ -212,9 +212,8 @@ struct MaskSchedulePass
     int64_t groups = analytic || data ? 1 : ctx.qHeads / groupSize;
     int64_t total = 0, visited = 0, full = 0, partial = 0, empty = 0;
     for (int64_t group = 0; group < groups; ++group) {
-      Interval heads{group * groupSize,
-                     analytic ? group * groupSize + 1
-                              : (group + 1) * groupSize};
+      Interval heads{group * groupSize, analytic ? group * groupSize + 1
+                                                 : (group + 1) * groupSize};
       for (int64_t q0 = 0; q0 < ctx.qLen; q0 += *qTile) {
         Interval q{q0, std::min(q0 + *qTile, ctx.qLen)};
         int64_t tiles = (ctx.kvLen + kvTile - 1) / kvTile;

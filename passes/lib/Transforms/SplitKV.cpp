@@ -99,9 +99,9 @@ struct SplitKVPass : public attn::impl::AttnSplitKVBase<SplitKVPass> {
             std::string sum = (axes + "," + axes + "->" + axes).str();
             return einsum(b, loc, EinsumCompute::add, sum, {sa, sb}, f32);
           };
-          SmallVector<Value> next = {
-              m, merge(acc[1], part.getResult(1), "bhgp"),
-              merge(acc[2], part.getResult(2), "bhgpf")};
+          SmallVector<Value> next = {m,
+                                     merge(acc[1], part.getResult(1), "bhgp"),
+                                     merge(acc[2], part.getResult(2), "bhgpf")};
           for (auto [v, old] : llvm::zip(next, acc))
             if (v.getType() != old.getType())
               v = tensor::CastOp::create(b, loc, old.getType(), v);

@@ -102,8 +102,8 @@ struct TileQueriesPass
 
     OpBuilder b(kvLoop);
     Location loc = kvLoop.getLoc();
-    SmallVector<Value> inits = emptyLike(b, loc, kvLoop.getInitArgs(),
-                                         kvLoop.getResultTypes());
+    SmallVector<Value> inits =
+        emptyLike(b, loc, kvLoop.getInitArgs(), kvLoop.getResultTypes());
     scf::ForOp outer;
     if (headOrder == HeadOrder::Inner) {
       outer = buildQueryLoop(b, loc, *parts, parts->q5, parts->key,
@@ -143,15 +143,22 @@ struct TileQueriesPass
                                          getMixedSizes(b, loc, tile), strides);
   }
 
-  /// `t` restricted to `size` entries from `offset` along `axis`.
-  static Value sliceAxis(OpBuilder &b, Location loc, Value t, unsigned axis,
-                         OpFoldResult offset, OpFoldResult size) {
+  /// `t` restricted, along each given axis, to `size` entries from
+  /// `offset`.
+  struct AxisSlice {
+    unsigned axis;
+    OpFoldResult offset, size;
+  };
+  static Value sliceAxes(OpBuilder &b, Location loc, Value t,
+                         ArrayRef<AxisSlice> slices) {
     auto type = cast<RankedTensorType>(t.getType());
     SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
     SmallVector<OpFoldResult> sizes = getMixedSizes(b, loc, t);
     SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-    offsets[axis] = offset;
-    sizes[axis] = size;
+    for (const AxisSlice &slice : slices) {
+      offsets[slice.axis] = slice.offset;
+      sizes[slice.axis] = slice.size;
+    }
     return tensor::ExtractSliceOp::create(b, loc, t, offsets, sizes, strides);
   }
 
@@ -170,9 +177,9 @@ struct TileQueriesPass
         [&](OpBuilder &b, Location loc, Value q0, ValueRange state) {
           Value rest = arith::SubIOp::create(b, loc, qLen, q0);
           Value len = arith::MinSIOp::create(b, loc, rest, step);
-          Value qTile = sliceAxis(b, loc, q5, pAxis, q0, len);
-          Value qOffset =
-              arith::AddIOp::create(b, loc, ScoreMapOp(parts.map).getQOffset(), q0);
+          Value qTile = sliceAxes(b, loc, q5, {{pAxis, q0, len}});
+          Value qOffset = arith::AddIOp::create(
+              b, loc, ScoreMapOp(parts.map).getQOffset(), q0);
           OnlineSoftmax os =
               buildOnlineSoftmax(b, loc, parts.axes, qTile, key, value,
                                  parts.map, qOffset, parts.kvTile, origin);
@@ -209,8 +216,8 @@ struct TileQueriesPass
               b, loc, c0, heads, c1, bState,
               [&](OpBuilder &b, Location loc, Value hIdx, ValueRange state) {
                 auto pick = [&](Value t, unsigned headAxis) {
-                  Value one_b = sliceAxis(b, loc, t, 0, bIdx, one);
-                  return sliceAxis(b, loc, one_b, headAxis, hIdx, one);
+                  return sliceAxes(b, loc, t,
+                                   {{0, bIdx, one}, {headAxis, hIdx, one}});
                 };
                 Value q5 = pick(parts.q5, qHeadAxis);
                 Value key = pick(parts.key, kvHeadAxis);
@@ -218,9 +225,9 @@ struct TileQueriesPass
                 SmallVector<Value> tileInits;
                 for (Value full : state)
                   tileInits.push_back(pick(full, 1));
-                scf::ForOp qLoop = buildQueryLoop(b, loc, parts, q5, key, value,
-                                                  tileInits, tq,
-                                                  TileOrigin{bIdx, hIdx});
+                scf::ForOp qLoop =
+                    buildQueryLoop(b, loc, parts, q5, key, value, tileInits, tq,
+                                   TileOrigin{bIdx, hIdx});
                 SmallVector<Value> updated;
                 for (auto [tile, full] : llvm::zip(qLoop.getResults(), state))
                   updated.push_back(

@@ -1852,3 +1852,29 @@ func.func @score_map_score_mod_yields_f16(%s: tensor<1x2x4x16x16xf32>, %i: index
   }
   return %0 : tensor<1x2x4x16x16xf32>
 }
+
+// -----
+
+func.func @score_map_origin_without_head(%s: tensor<1x1x4x16x16xf32>, %i: index) -> tensor<1x1x4x16x16xf32> {
+  // The custom syntax always takes both; the generic form can give one.
+  // expected-error@+1 {{origin needs both a batch and a head offset}}
+  %0 = "attn.score_map"(%s, %i, %i, %i, %i, %i) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0>, scale = 0.125 : f32}> ({}, {})
+      : (tensor<1x1x4x16x16xf32>, index, index, index, index, index) -> tensor<1x1x4x16x16xf32>
+  return %0 : tensor<1x1x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_heads_not_a_multiple_of_the_group(%s: tensor<1x1x4x16x16xf32>, %i: index) -> tensor<1x1x4x16x16xf32> {
+  // expected-error@+1 {{q_heads = 6 is not a multiple of the tile's G = 4}}
+  %0 = attn.score_map %s at [%i, %i] origin [%i, %i] lengths [%i, %i] {q_heads = 6 : i64, scale = 0.125 : f32} : tensor<1x1x4x16x16xf32>
+  return %0 : tensor<1x1x4x16x16xf32>
+}
+
+// -----
+
+func.func @score_map_heads_not_positive(%s: tensor<1x1x4x16x16xf32>, %i: index) -> tensor<1x1x4x16x16xf32> {
+  // expected-error@+1 {{attribute 'q_heads' failed to satisfy constraint}}
+  %0 = attn.score_map %s at [%i, %i] lengths [%i, %i] {q_heads = 0 : i64, scale = 0.125 : f32} : tensor<1x1x4x16x16xf32>
+  return %0 : tensor<1x1x4x16x16xf32>
+}

@@ -783,6 +783,14 @@ func.func @score_map_roundtrip(%s: tensor<1x8x4x64x64xf32>, %q0: index, %k0: ind
   return %0 : tensor<1x8x4x64x64xf32>
 }
 
+// A tile of one batch entry and KV head: its origin and the problem's heads.
+// CHECK-LABEL: func.func @score_map_origin_roundtrip
+// CHECK: attn.score_map %{{.+}} at [%{{.+}}, %{{.+}}] origin [%[[B:.+]], %[[H:.+]]] lengths [%{{.+}}, %{{.+}}] {mask = #attn.mask<causal>, q_heads = 32 : i64, scale = 1.250000e-01 : f32} : tensor<1x1x4x64x64xf32>
+func.func @score_map_origin_roundtrip(%s: tensor<1x1x4x64x64xf32>, %q0: index, %k0: index, %b: index, %h: index, %sq: index, %sk: index) -> tensor<1x1x4x64x64xf32> {
+  %0 = attn.score_map %s at [%q0, %k0] origin [%b, %h] lengths [%sq, %sk] {mask = #attn.mask<causal>, q_heads = 32 : i64, scale = 0.125 : f32} : tensor<1x1x4x64x64xf32>
+  return %0 : tensor<1x1x4x64x64xf32>
+}
+
 // CHECK-LABEL: func.func @score_map_mask_and_score_dynamic_tile_roundtrip
 // CHECK: attn.score_map %{{.*}} at [%{{.*}}, %{{.*}}] lengths [%{{.*}}, %{{.*}}] {mask = #attn.mask<causal & (window(128) | sink(4))>, scale = 5.000000e-01 : f32, score = #attn.score<alibi, softcap(30.0)>} : tensor<?x2x4x?x?xf32>
 func.func @score_map_mask_and_score_dynamic_tile_roundtrip(%s: tensor<?x2x4x?x?xf32>, %q0: index, %k0: index, %sq: index, %sk: index) -> tensor<?x2x4x?x?xf32> {

@@ -344,8 +344,8 @@ protected:
       IRArgs a = base;
       a.qLo = f.index(r.q.lo);
       a.qHi = f.index(r.q.hi);
-      auto [lo, hi] = buildKVRangeHull(m, f.builder, f.loc, a,
-                                       headBox(r.batches, r.heads));
+      auto [lo, hi] =
+          buildKVRangeHull(m, f.builder, f.loc, a, headBox(r.batches, r.heads));
       r.lo = f.yield(lo);
       r.hi = f.yield(hi);
       ranges.push_back(r);

@@ -332,9 +332,9 @@ LogicalResult ScoreMapOp::verify() {
   if (static_cast<bool>(getBatchOffset()) != static_cast<bool>(getHeadOffset()))
     return emitOpError("origin needs both a batch and a head offset");
   auto scores = getScores().getType();
-  if (auto heads = getQHeads();
-      heads && !scores.isDynamicDim(1) && !scores.isDynamicDim(2) &&
-      *heads % (scores.getDimSize(2)) != 0)
+  if (auto heads = getQHeads(); heads && !scores.isDynamicDim(1) &&
+                                !scores.isDynamicDim(2) &&
+                                *heads % (scores.getDimSize(2)) != 0)
     return emitOpError() << "q_heads = " << *heads
                          << " is not a multiple of the tile's G = "
                          << scores.getDimSize(2);

@@ -82,10 +82,11 @@ static HeadBox relevantPart(MaskExprAttrInterface mask, IREmitter &e,
   return part;
 }
 
-std::pair<Value, Value>
-attn::mask::buildKVRangeHull(MaskExprAttrInterface mask, OpBuilder &builder,
-                             Location loc, const IRArgs &args,
-                             const HeadBox &box) {
+std::pair<Value, Value> attn::mask::buildKVRangeHull(MaskExprAttrInterface mask,
+                                                     OpBuilder &builder,
+                                                     Location loc,
+                                                     const IRArgs &args,
+                                                     const HeadBox &box) {
   IREmitter e(builder, loc);
   HeadBox part = relevantPart(mask, e, box);
   Value zero = e.index(0);
