@@ -245,8 +245,8 @@ struct MaskSchedulePass
         << full << " full, " << partial << " partial, " << empty
         << " empty inside the range)"
         << (analytic ? ""
-            : data   ? "; the mask reads run-time data: range over all heads "
-                       "and batch entries, predicate on every tile"
+            : data   ? "; the mask reads run-time data: key ranges and full "
+                       "tiles are found at run time, counted here as partial"
             : groups > 1
                 ? "; counted over the " + std::to_string(groups) +
                       " KV heads, each with its own range"

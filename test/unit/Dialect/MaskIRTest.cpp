@@ -471,12 +471,14 @@ TEST_F(MaskIRTest, StridedHugePeriod) {
 TEST_F(MaskIRTest, Neighborhood) {
   sweep("neighborhood", genNeighborhood, kConservative, 80);
 }
-/// Exact for sorted ids, which the generator makes.
+/// Ranges exact for sorted ids, which the generator makes; full tiles exact
+/// for any ids.
 TEST_F(MaskIRTest, DocumentIds) {
-  sweep("document", fixed("document"), kExactRange);
+  sweep("document", fixed("document"), kExact);
 }
 TEST_F(MaskIRTest, DocumentOffsets) {
-  sweep("document(offsets)", fixed("document(offsets)"), kConservative);
+  sweep("document(offsets)", fixed("document(offsets)"),
+        Exactness{false, true});
 }
 TEST_F(MaskIRTest, BlocksStatic) {
   sweep("blocks", genBlocksStatic, kConservative);

@@ -180,6 +180,41 @@ static IRKeys buildOffsetsKeys(IREmitter &e, const IRArgs &args) {
           e.select(any, keys.second, e.index(0))};
 }
 
+/// A tile is full when its queries and keys all lie in one document (no
+/// padding). With offsets documents are contiguous, so the first and last
+/// position of each side decide; with ids, the smallest and largest id of
+/// each side are scanned.
+Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
+                                        const IRArgs &args) const {
+  IREmitter e(builder, loc);
+  auto last = [&](Value hi) { return e.sub(hi, e.index(1)); };
+  if (getFromOffsets()) {
+    auto doc = [&](Value segments, Value pos) {
+      return buildDocument(e, segments, args.b, pos, true);
+    };
+    Value d = doc(args.qSegments, args.qLo);
+    Value same = e.land(
+        e.land(e.cmp(CmpIPredicate::eq, d, doc(args.qSegments, last(args.qHi))),
+               e.cmp(CmpIPredicate::eq, d, doc(args.kvSegments, args.kLo))),
+        e.cmp(CmpIPredicate::eq, d, doc(args.kvSegments, last(args.kHi))));
+    return e.land(same, e.cmp(CmpIPredicate::sge, d, e.index(0)));
+  }
+  // (smallest, largest) id over [lo, hi).
+  auto span = [&](Value segments, Value lo, Value hi) {
+    return scanKeys(e, lo, hi, {e.index(kUnbounded), e.index(-kUnbounded)},
+                    [&](IREmitter &x, Value i, IRKeys acc) -> IRKeys {
+                      Value d = x.toIndex(x.extract(segments, {args.b, i}));
+                      return {x.min(acc.first, d), x.max(acc.second, d)};
+                    });
+  };
+  IRKeys q = span(args.qSegments, args.qLo, args.qHi);
+  IRKeys k = span(args.kvSegments, args.kLo, args.kHi);
+  Value one = e.land(e.cmp(CmpIPredicate::eq, q.first, q.second),
+                     e.cmp(CmpIPredicate::eq, k.first, k.second));
+  return e.land(e.land(one, e.cmp(CmpIPredicate::eq, q.first, k.first)),
+                e.cmp(CmpIPredicate::sge, q.first, e.index(0)));
+}
+
 IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                       const IRArgs &args) const {
   IREmitter e(builder, loc);

@@ -65,7 +65,7 @@ def Attn_PrefixMask : Attn_MaskKind<"PrefixMask", ["buildKVRange", "buildTileIsF
   let parameters = (ins "int64_t":$length);
 }
 
-def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements", "buildKVRange"]> {
+def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements", "buildKVRange", "buildTileIsFull"]> {
   let summary = "`document` / `document(offsets)`: same document only";
   let description = [{
     Packed sequences: q sees k only when both lie in the same document. The
