@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Conversion/Passes.h"
+#include "attn/Conversion/ScorePoint.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AffineMap.h"
@@ -161,19 +162,6 @@ struct LowerEinsum : OpRewritePattern<EinsumOp> {
   }
 };
 
-/// Inlines a single-block region at the builder's point with `args` for its
-/// block arguments; returns the value its attn.yield yields.
-static Value inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
-  IRMapping mapping;
-  Block &block = region.front();
-  for (auto [arg, v] : llvm::zip(block.getArguments(), args))
-    mapping.map(arg, v);
-  for (Operation &op : block.without_terminator())
-    b.clone(op, mapping);
-  auto yield = cast<YieldOp>(block.getTerminator());
-  return mapping.lookupOrDefault(yield.getValues().front());
-}
-
 struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -187,10 +175,20 @@ struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
         ShapedType::isDynamic(type.getDimSize(1)))
       return rewriter.notifyMatchFailure(op, "heads must be static");
     int64_t qHeads = op.getQueryHeads();
-    MaskExprAttrInterface mask = op.getMaskExpr();
-    bool hasMask = static_cast<bool>(op.getMaskAttr());
-    ScoreAttr score = op.getScoreAttr();
-    float scale = op.getScaleAttr().getValueAsDouble();
+    ScorePointSpec spec;
+    spec.scale = op.getScaleAttr().getValueAsDouble();
+    if (op.getMaskAttr())
+      spec.mask = op.getMaskExpr();
+    spec.score = op.getScoreAttr();
+    spec.maskMod = &op.getMaskMod();
+    spec.scoreMod = &op.getScoreMod();
+    spec.qHeads = qHeads;
+    spec.qLen = op.getQLen();
+    spec.kvLen = op.getKvLen();
+    spec.qSegments = op.getQSegments();
+    spec.kvSegments = op.getKvSegments();
+    spec.blockMask = op.getBlockMask();
+    spec.bias = op.getBias();
 
     SmallVector<Value> dynSizes;
     for (int64_t i = 0; i < 5; ++i)
@@ -201,8 +199,6 @@ struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
     AffineMap id = AffineMap::getMultiDimIdentityMap(5, ctx);
     SmallVector<utils::IteratorType> iterators(5,
                                                utils::IteratorType::parallel);
-    Region &maskMod = op.getMaskMod();
-    Region &scoreMod = op.getScoreMod();
 
     auto generic = linalg::GenericOp::create(
         rewriter, loc, type, op.getScores(), init,
@@ -225,70 +221,15 @@ struct LowerScoreMap : OpRewritePattern<ScoreMapOp> {
           Value q = arith::AddIOp::create(b, loc, op.getQOffset(), p);
           Value k = arith::AddIOp::create(b, loc, op.getKvOffset(), m);
 
-          // s = scale * q.k, then the score modifiers in order.
-          Value s = arith::MulFOp::create(
-              b, loc, args[0],
-              arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(scale)));
-          if (score) {
-            mask::ScoreIRArgs sargs;
-            sargs.b = bIdx;
-            sargs.h = h;
-            sargs.q = q;
-            sargs.k = k;
-            sargs.qLen = op.getQLen();
-            sargs.kvLen = op.getKvLen();
-            sargs.qHeads = qHeads;
-            sargs.bias = op.getBias();
-            sargs.scoreMod = [&](OpBuilder &b, Location, Value s, Value bb,
-                                 Value hh, Value qq, Value kk) {
-              return inlineRegion(b, scoreMod, {s, bb, hh, qq, kk});
-            };
-            for (ScoreModAttrInterface term : score.getTerms())
-              s = term.buildScore(b, loc, s, sargs);
-          }
-
-          // Keys beyond the length, and those the mask hides, give -inf.
-          Value visible = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::slt, k, op.getKvLen());
-          Value qIn = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                            q, op.getQLen());
-          visible = arith::AndIOp::create(b, loc, visible, qIn);
-          if (hasMask) {
-            mask::IRArgs margs;
-            margs.b = bIdx;
-            margs.h = h;
-            margs.q = q;
-            margs.k = k;
-            margs.qLen = op.getQLen();
-            margs.kvLen = op.getKvLen();
-            margs.qHeads = qHeads;
-            margs.qSegments = op.getQSegments();
-            margs.kvSegments = op.getKvSegments();
-            margs.blockMask = op.getBlockMask();
-            margs.maskMod = [&](OpBuilder &b, Location, Value bb, Value hh,
-                                Value qq, Value kk) {
-              return inlineRegion(b, maskMod, {bb, hh, qq, kk});
-            };
-            // Guard the mask's reads of run-time data: clamp to valid
-            // positions (the result is discarded where out of range).
-            Value one = arith::ConstantIndexOp::create(b, loc, 1);
-            Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-            auto clampTo = [&](Value x, Value len) {
-              Value last = arith::SubIOp::create(b, loc, len, one);
-              Value lo = arith::MaxSIOp::create(b, loc, zero, last);
-              return arith::MinSIOp::create(b, loc, x, lo).getResult();
-            };
-            margs.q = clampTo(q, op.getQLen());
-            margs.k = clampTo(k, op.getKvLen());
-            Value shown = mask.buildVisible(b, loc, margs);
-            visible = arith::AndIOp::create(b, loc, visible, shown);
-          }
+          auto [score, visible] =
+              buildScoreAt(b, loc, spec, args[0], bIdx, h, q, k);
           Value ninf = arith::ConstantOp::create(
               b, loc, f32,
               b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
           linalg::YieldOp::create(
               b, loc,
-              arith::SelectOp::create(b, loc, visible, s, ninf).getResult());
+              arith::SelectOp::create(b, loc, visible, score, ninf)
+                  .getResult());
         });
     rewriter.replaceOp(op, generic.getResults());
     return success();

@@ -13,6 +13,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace attn::mask {
@@ -151,24 +152,31 @@ public:
                 cmp(mlir::arith::CmpIPredicate::slt, x, hi));
   }
 
-  /// Extent `i` of a ranked tensor, as a constant when static.
+  // Operands (segment ids, block masks, bias, tables) are ranked tensors,
+  // or memrefs where a lowering has no tensors (the GPU kernels).
+
+  /// Extent `i` of a ranked tensor or memref, as a constant when static.
   mlir::Value dim(mlir::Value tensor, unsigned i) {
-    auto type = llvm::cast<mlir::RankedTensorType>(tensor.getType());
+    auto type = llvm::cast<mlir::ShapedType>(tensor.getType());
     if (!type.isDynamicDim(i))
       return index(type.getDimSize(i));
+    if (llvm::isa<mlir::MemRefType>(type))
+      return mlir::memref::DimOp::create(builder, loc, tensor, i);
     return mlir::tensor::DimOp::create(builder, loc, tensor, i);
   }
   /// The index to read along dimension `i` of an operand that broadcasts
   /// where its extent is 1: `x`, or 0 where the extent is 1 (checked at run
   /// time when the extent is dynamic).
   mlir::Value broadcastIndex(mlir::Value tensor, unsigned i, mlir::Value x) {
-    auto type = llvm::cast<mlir::RankedTensorType>(tensor.getType());
+    auto type = llvm::cast<mlir::ShapedType>(tensor.getType());
     if (!type.isDynamicDim(i))
       return type.getDimSize(i) == 1 ? index(0) : x;
     return select(cmp(mlir::arith::CmpIPredicate::eq, dim(tensor, i), 1),
                   index(0), x);
   }
   mlir::Value extract(mlir::Value tensor, mlir::ValueRange indices) {
+    if (llvm::isa<mlir::MemRefType>(tensor.getType()))
+      return mlir::memref::LoadOp::create(builder, loc, tensor, indices);
     return mlir::tensor::ExtractOp::create(builder, loc, tensor, indices);
   }
   /// A signless integer as an index (sign-extended).
