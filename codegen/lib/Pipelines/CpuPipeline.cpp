@@ -88,4 +88,11 @@ void attn::registerAttnPipelines() {
       "attn.attention to LLVM dialect IR for the host CPU (cascade, fusion, "
       "tiling, schedules, bufferization, loops)",
       buildAttnToCpuPipeline);
+  PassPipelineRegistration<AttnToPtxOptions>(
+      "attn-to-ptx",
+      "attn.attention to a GPU kernel and PTX (LLVM NVPTX backend); with "
+      "package=FILE also the kernel package",
+      [](OpPassManager &pm, const AttnToPtxOptions &options) {
+        buildAttnToPtxPipeline(pm, options);
+      });
 }

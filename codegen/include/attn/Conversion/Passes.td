@@ -35,4 +35,57 @@ def AttnLowerToLinalg : Pass<"attn-lower-to-linalg"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower each entry's attn.attention to a GPU kernel (gpu.func)";
+  let description = [{
+    Each function of the module, made of one attn.attention of its arguments
+    whose results it returns, becomes a `gpu.func` kernel of the same name
+    in `gpu.module @attn_kernels`, taking its arguments and then its results
+    as strided memrefs (unit innermost stride). The launch is a grid of
+    (ceil(Sq / block-q), Hq, B) blocks of `block-q` threads, one query row of
+    one head per thread:
+
+    ```mlir
+    gpu.module @attn_kernels {
+      gpu.func @causal(%q: memref<?x32x?x128xbf16, strided<[?, ?, ?, 1]>>, ...,
+                       %o: memref<?x32x?x128xbf16, strided<[?, ?, ?, 1]>>) kernel
+          attributes {attn.block_q = 128 : i64, known_block_size = array<i32: 128, 1, 1>, ...} {
+        // q = block_id.x * 128 + thread_id.x; h = block_id.y; b = block_id.z
+        // keys [lo, hi) from the mask's buildKVRange for the row
+        // scf.for over them: score (ScorePoint), online softmax in registers
+        // O row = acc / l (0 if no key), LSE = m + log l (-inf if none)
+      }
+    }
+    ```
+    Every mask kind and score modifier works (the same scalar builders as
+    the CPU path); constant tables of the mask builders become constant
+    globals of the gpu.module. This is the correct-first kernel: no shared
+    memory staging and no tensor cores yet.
+  }];
+  let options = [
+    Option<"blockQ", "block-q", "int64_t", /*default=*/"128",
+           "Query rows (threads) per block">
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+def AttnWritePackage : Pass<"attn-write-package", "::mlir::ModuleOp"> {
+  let summary = "Write the kernel package (manifest + PTX) of a lowered module";
+  let description = [{
+    After attn-lower-to-gpu and the PTX lowering (gpu.binary @attn_kernels
+    holding NVVM assembly), writes `file` in the format of
+    docs/kernel-package.md: the manifest from the module's attn.kernels
+    description (tensors with symbolic dims, grid, block, one
+    `param memref` per tensor) followed by the PTX. The module is unchanged.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "The .attnpkg file to write">
+  ];
+}
+
 #endif // ATTN_CONVERSION_PASSES_TD

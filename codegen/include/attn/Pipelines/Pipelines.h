@@ -53,7 +53,29 @@ void buildAttnCascadePipeline(mlir::OpPassManager &pm,
 void buildAttnToCpuPipeline(mlir::OpPassManager &pm,
                             const AttnToCpuOptions &options);
 
-/// Registers attn-to-cpu with the pass pipeline registry.
+struct AttnToPtxOptions : public mlir::PassPipelineOptions<AttnToPtxOptions> {
+  Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("Target chip: sm_80, sm_90 or sm_90a"),
+      llvm::cl::init("sm_90a")};
+  Option<int64_t> blockQ{*this, "block-q",
+                         llvm::cl::desc("Query rows (threads) per block"),
+                         llvm::cl::init(128)};
+  Option<std::string> package{
+      *this, "package",
+      llvm::cl::desc("Write the kernel package (.attnpkg) to this file"),
+      llvm::cl::init("")};
+};
+
+/// Checks the options (the chip); on failure sets `error`.
+llvm::LogicalResult verifyAttnToPtxOptions(const AttnToPtxOptions &options,
+                                           std::string &error);
+
+/// attn.attention to a GPU kernel, PTX (gpu.binary), and with `package` the
+/// kernel package file.
+void buildAttnToPtxPipeline(mlir::OpPassManager &pm,
+                            const AttnToPtxOptions &options);
+
+/// Registers attn-to-cpu and attn-to-ptx with the pass pipeline registry.
 void registerAttnPipelines();
 
 } // namespace attn

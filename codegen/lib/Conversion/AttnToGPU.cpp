@@ -1,0 +1,488 @@
+//===- AttnToGPU.cpp - attn.attention to a GPU kernel ---------------------===//
+//
+// Lowers an entry function made of one attn.attention into a gpu.func
+// kernel in a gpu.module: a grid of (ceil(Sq / block-q), Hq, B) blocks of
+// block-q threads, each thread owning one query row of one head. A thread
+// walks the key range its mask leaves for its row (buildKVRange, computed
+// at run time from the lengths and the mask's data), computes each score
+// with the same scalar builders as every other lowering (ScorePoint), and
+// keeps the online softmax's running max, denominator and output row in
+// registers and thread-local memory; it writes O (0 for a row with no
+// visible key) and the LSE (-inf there).
+//
+// This is the correct-first lowering: no shared-memory staging and no tensor
+// cores. Kernel arguments are memrefs (descriptors: pointers, sizes,
+// strides) in the entry's argument order followed by its results, so any
+// strides with a unit innermost one are accepted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Conversion/AttnToGPU.h"
+#include "attn/Conversion/Passes.h"
+#include "attn/Conversion/ScorePoint.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <limits>
+#include <set>
+
+namespace attn {
+#define GEN_PASS_DEF_ATTNLOWERTOGPU
+#include "attn/Conversion/Passes.h.inc"
+} // namespace attn
+
+using namespace mlir;
+using namespace attn;
+
+namespace {
+
+/// The memref a kernel receives for a tensor argument or result: the same
+/// shape and element type, any strides but a unit innermost one.
+static MemRefType kernelMemRefType(RankedTensorType type) {
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> strides(rank, ShapedType::kDynamic);
+  if (rank > 0)
+    strides.back() = 1;
+  auto layout = StridedLayoutAttr::get(type.getContext(), 0, strides);
+  return MemRefType::get(type.getShape(), type.getElementType(), layout);
+}
+
+static Value toF32(OpBuilder &b, Location loc, Value v) {
+  Type f32 = b.getF32Type();
+  if (v.getType() == f32)
+    return v;
+  if (v.getType().getIntOrFloatBitWidth() < 32)
+    return arith::ExtFOp::create(b, loc, f32, v);
+  return arith::TruncFOp::create(b, loc, f32, v);
+}
+
+static Value fromF32(OpBuilder &b, Location loc, Value v, Type to) {
+  if (to == v.getType())
+    return v;
+  if (to.getIntOrFloatBitWidth() < 32)
+    return arith::TruncFOp::create(b, loc, to, v);
+  return arith::ExtFOp::create(b, loc, to, v);
+}
+
+/// scf.for over [lo, hi) step 1 with `inits`; `body` yields the next values.
+static scf::ForOp
+loop(OpBuilder &b, Location loc, Value lo, Value hi, ValueRange inits,
+     function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+         body) {
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  return scf::ForOp::create(
+      b, loc, lo, hi, one, inits,
+      [&](OpBuilder &b, Location loc, Value iv, ValueRange args) {
+        scf::YieldOp::create(b, loc, body(b, loc, iv, args));
+      });
+}
+
+struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (blockQ <= 0 || blockQ > 1024) {
+      module.emitError() << "attn-lower-to-gpu: block-q must be in [1, 1024], "
+                            "found "
+                         << static_cast<int64_t>(blockQ);
+      return signalPassFailure();
+    }
+    SmallVector<func::FuncOp> entries;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (!fn.isExternal())
+        entries.push_back(fn);
+    if (entries.empty()) {
+      module.emitError("attn-lower-to-gpu: no function to lower");
+      return signalPassFailure();
+    }
+    OpBuilder b(module.getContext());
+    b.setInsertionPointToEnd(module.getBody());
+    auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), kKernelModuleName);
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    b.getUnitAttr());
+    for (func::FuncOp fn : entries) {
+      if (failed(lower(fn, gpuModule)))
+        return signalPassFailure();
+      fn.erase();
+    }
+  }
+
+  LogicalResult lower(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
+    // The entry: one attn.attention of the arguments, results returned.
+    Block &body = fn.getBody().front();
+    auto ops = body.getOperations().size();
+    auto attention =
+        ops == 2 ? dyn_cast<AttentionOp>(body.front()) : AttentionOp();
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
+    if (!attention ||
+        ValueRange(ret.getOperands()) != ValueRange(attention->getResults()))
+      return fn.emitError("attn-lower-to-gpu: the function must return the "
+                          "results of one attn.attention and nothing else");
+    for (Value operand : attention->getOperands()) {
+      auto arg = dyn_cast<BlockArgument>(operand);
+      if (!arg || arg.getOwner() != &body)
+        return attention.emitError("attn-lower-to-gpu: every operand must be "
+                                   "an argument of the function");
+    }
+    for (Type t : fn.getFunctionType().getInputs())
+      if (!isa<RankedTensorType>(t))
+        return fn.emitError("attn-lower-to-gpu: arguments must be ranked "
+                            "tensors, found ")
+               << t;
+
+    // Kernel signature: the arguments, then the results, as memrefs.
+    SmallVector<Type> argTypes;
+    for (Type t : fn.getFunctionType().getInputs())
+      argTypes.push_back(kernelMemRefType(cast<RankedTensorType>(t)));
+    for (Type t : fn.getFunctionType().getResults())
+      argTypes.push_back(kernelMemRefType(cast<RankedTensorType>(t)));
+    OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
+    Location loc = attention.getLoc();
+    auto kernel = gpu::GPUFuncOp::create(
+        b, loc, fn.getName(), b.getFunctionType(argTypes, {}));
+    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+    kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+        {static_cast<int32_t>(blockQ), 1, 1}));
+    // What the package writer needs: the entry's signature and geometry,
+    // kept on the top module (the kernel itself becomes PTX).
+    fn->getParentOfType<ModuleOp>()->setAttr(
+        kKernelsAttr, describeKernels(fn, attention));
+
+    Block &entry = kernel.getBody().front();
+    b.setInsertionPointToStart(&entry);
+    auto argOf = [&](Value operand) -> Value {
+      if (!operand)
+        return {};
+      return entry.getArgument(cast<BlockArgument>(operand).getArgNumber());
+    };
+    unsigned numInputs = fn.getNumArguments();
+    Value out = entry.getArgument(numInputs);
+    Value lse = attention.getLse() ? entry.getArgument(numInputs + 1) : Value();
+    buildBody(b, loc, attention, argOf(attention.getQuery()),
+              argOf(attention.getKey()), argOf(attention.getValue()), out, lse,
+              argOf);
+    gpu::ReturnOp::create(b, loc);
+    return materializeTables(kernel, gpuModule);
+  }
+
+  /// Constant tensors the mask builders read (per-head tables, static block
+  /// layouts) become constant globals of the gpu.module read with
+  /// memref.load.
+  static LogicalResult materializeTables(gpu::GPUFuncOp kernel,
+                                         gpu::GPUModuleOp gpuModule) {
+    SmallVector<arith::ConstantOp> tables;
+    kernel.walk([&](arith::ConstantOp c) {
+      if (isa<RankedTensorType>(c.getType()))
+        tables.push_back(c);
+    });
+    SymbolTable symbols(gpuModule);
+    for (arith::ConstantOp table : tables) {
+      auto type = cast<RankedTensorType>(table.getType());
+      auto memType = MemRefType::get(type.getShape(), type.getElementType());
+      OpBuilder b = OpBuilder::atBlockBegin(gpuModule.getBody());
+      auto global = memref::GlobalOp::create(
+          b, table.getLoc(), "__attn_table", b.getStringAttr("private"),
+          memType, cast<ElementsAttr>(table.getValue()), /*constant=*/true,
+          /*alignment=*/IntegerAttr());
+      symbols.insert(global); // renames to a unique symbol
+      b.setInsertionPoint(table);
+      Value buffer = memref::GetGlobalOp::create(b, table.getLoc(), memType,
+                                                 global.getSymName());
+      for (Operation *user : llvm::make_early_inc_range(table->getUsers())) {
+        auto extract = dyn_cast<tensor::ExtractOp>(user);
+        if (!extract)
+          return user->emitError("attn-lower-to-gpu: a constant table is "
+                                 "read by an op other than tensor.extract");
+        b.setInsertionPoint(extract);
+        extract.replaceAllUsesWith(
+            memref::LoadOp::create(b, extract.getLoc(), buffer,
+                                   extract.getIndices())
+                .getResult());
+        extract.erase();
+      }
+      table.erase();
+    }
+    return success();
+  }
+
+  /// The launch description of one kernel: its tensors' names, dtypes and
+  /// dims (an integer or a symbol: B, SQ, SK, ...), the grid and the block.
+  DictionaryAttr describeKernel(func::FuncOp fn, AttentionOp op) {
+    Builder b(fn.getContext());
+    unsigned seqAxis = op.getSeqAxis(), headAxis = op.getHeadAxis();
+    bool offsets = false;
+    if (op.getMaskAttr()) {
+      mask::Requirements req;
+      op.getMaskExpr().addRequirements(req);
+      offsets = req.docOffsets;
+    }
+    // Each tensor's role and, per dim, the symbol a dynamic extent takes.
+    SmallVector<std::pair<std::string, SmallVector<std::string>>> roles(
+        fn.getNumArguments());
+    auto role = [&](Value operand, StringRef name,
+                    SmallVector<std::string> symbols) {
+      if (!operand)
+        return;
+      roles[cast<BlockArgument>(operand).getArgNumber()] = {name.str(),
+                                                            symbols};
+    };
+    SmallVector<std::string> qDims(4, ""), kvDims(4, "");
+    qDims[0] = kvDims[0] = "B";
+    qDims[seqAxis] = "SQ";
+    kvDims[seqAxis] = "SK";
+    role(op.getQuery(), "q", qDims);
+    role(op.getKey(), "k", kvDims);
+    role(op.getValue(), "v", kvDims);
+    role(op.getQSegments(), "q_segments", {"B", offsets ? "QDOCS" : "SQ"});
+    role(op.getKvSegments(), "kv_segments", {"B", offsets ? "KDOCS" : "SK"});
+    role(op.getBlockMask(), "block_mask", {"B", "", "QBLOCKS", "KBLOCKS"});
+    role(op.getBias(), "bias", {"B", "", "SQ", "SK"});
+
+    SmallVector<Attribute> tensors;
+    std::set<std::string> symbols;
+    auto describe = [&](StringRef kind, StringRef name, Type type,
+                        ArrayRef<std::string> symbolOf) {
+      auto t = cast<RankedTensorType>(type);
+      SmallVector<Attribute> dims;
+      for (int64_t d = 0; d < t.getRank(); ++d) {
+        if (!t.isDynamicDim(d)) {
+          dims.push_back(b.getStringAttr(std::to_string(t.getDimSize(d))));
+          continue;
+        }
+        std::string sym = d < static_cast<int64_t>(symbolOf.size())
+                              ? symbolOf[d]
+                              : std::string();
+        if (sym.empty())
+          sym = (name.upper() + "_" + std::to_string(d));
+        symbols.insert(sym);
+        dims.push_back(b.getStringAttr(sym));
+      }
+      tensors.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("kind", b.getStringAttr(kind)),
+           b.getNamedAttr("name", b.getStringAttr(name)),
+           b.getNamedAttr("type", TypeAttr::get(type)),
+           b.getNamedAttr("dims", b.getArrayAttr(dims))}));
+    };
+    for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes()))
+      describe("input", roles[i].first, type, roles[i].second);
+    SmallVector<std::string> oDims = qDims;
+    describe("output", "o", fn.getResultTypes()[0], oDims);
+    if (fn.getNumResults() > 1)
+      describe("output", "lse", fn.getResultTypes()[1], {"B", "", "SQ"});
+
+    // Grid (ceil(Sq / block-q), Hq, B).
+    auto qType = op.getQuery().getType();
+    auto extent = [&](int64_t size, StringRef sym) {
+      return ShapedType::isDynamic(size) ? sym.str() : std::to_string(size);
+    };
+    std::string tiles =
+        qType.isDynamicDim(seqAxis)
+            ? "cdiv(SQ," + std::to_string(blockQ) + ")"
+            : std::to_string((qType.getDimSize(seqAxis) + blockQ - 1) / blockQ);
+    SmallVector<Attribute> grid = {
+        b.getStringAttr(tiles),
+        b.getStringAttr(extent(qType.getDimSize(headAxis), "")),
+        b.getStringAttr(extent(qType.getDimSize(0), "B"))};
+    SmallVector<Attribute> symbolList;
+    for (const std::string &sym : symbols)
+      symbolList.push_back(b.getStringAttr(sym));
+    return b.getDictionaryAttr(
+        {b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
+         b.getNamedAttr("symbols", b.getArrayAttr(symbolList)),
+         b.getNamedAttr("grid", b.getArrayAttr(grid)),
+         b.getNamedAttr("block", b.getI64IntegerAttr(blockQ))});
+  }
+
+  /// attn.kernels with this function's description added.
+  DictionaryAttr describeKernels(func::FuncOp fn, AttentionOp op) {
+    Builder b(fn.getContext());
+    NamedAttrList kernels;
+    if (auto old = fn->getParentOfType<ModuleOp>()->getAttrOfType<DictionaryAttr>(
+            kKernelsAttr))
+      kernels.append(old.getValue());
+    kernels.set(fn.getName(), describeKernel(fn, op));
+    return kernels.getDictionary(fn.getContext());
+  }
+
+  void buildBody(OpBuilder &b, Location loc, AttentionOp op, Value query,
+                 Value key, Value value, Value out, Value lse,
+                 function_ref<Value(Value)> argOf) {
+    Type f32 = b.getF32Type();
+    unsigned seqAxis = op.getSeqAxis(), headAxis = op.getHeadAxis();
+    auto qType = cast<MemRefType>(query.getType());
+    auto vType = cast<MemRefType>(value.getType());
+    int64_t dqk = qType.getDimSize(3), dv = vType.getDimSize(3);
+    int64_t qHeads = qType.getDimSize(headAxis);
+    int64_t groups =
+        qHeads / cast<MemRefType>(key.getType()).getDimSize(headAxis);
+    auto c = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto fconst = [&](double v) -> Value {
+      return arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(v));
+    };
+    const double ninf = -std::numeric_limits<double>::infinity();
+
+    // The row of this thread.
+    Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    Value tile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+    Value head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+    Value batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+    Value q = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, tile, c(blockQ)), tid);
+    Value qLen = memref::DimOp::create(b, loc, query, seqAxis);
+    Value kvLen = memref::DimOp::create(b, loc, key, seqAxis);
+    Value inside =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, qLen);
+    auto rowIf = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(rowIf.thenBlock());
+
+    Value kvHead = arith::DivUIOp::create(b, loc, head, c(groups));
+    // [b, h, s, d] in the operand's layout.
+    auto at = [&](Value h, Value s, Value d) -> SmallVector<Value, 4> {
+      SmallVector<Value, 4> idx(4);
+      idx[0] = batch;
+      idx[headAxis] = h;
+      idx[seqAxis] = s;
+      idx[3] = d;
+      return idx;
+    };
+    // The query row, in f32, and the output row, both thread-local.
+    Value qRow = memref::AllocaOp::create(b, loc, MemRefType::get({dqk}, f32));
+    Value acc = memref::AllocaOp::create(b, loc, MemRefType::get({dv}, f32));
+    loop(b, loc, c(0), c(dqk), {}, [&](OpBuilder &b, Location loc, Value e,
+                                       ValueRange) {
+      Value x = memref::LoadOp::create(b, loc, query, at(head, q, e));
+      memref::StoreOp::create(b, loc, toF32(b, loc, x), qRow, e);
+      return SmallVector<Value>{};
+    });
+    loop(b, loc, c(0), c(dv), {},
+         [&](OpBuilder &b, Location loc, Value f, ValueRange) {
+           memref::StoreOp::create(b, loc, fconst(0.0), acc, f);
+           return SmallVector<Value>{};
+         });
+
+    ScorePointSpec spec;
+    spec.scale = op.getScaleAttr()
+                     ? op.getScaleAttr().getValueAsDouble()
+                     : 1.0 / std::sqrt(static_cast<double>(dqk));
+    if (op.getMaskAttr())
+      spec.mask = op.getMaskExpr();
+    spec.score = op.getScoreAttr();
+    spec.maskMod = &op.getMaskMod();
+    spec.scoreMod = &op.getScoreMod();
+    spec.qHeads = qHeads;
+    spec.qLen = qLen;
+    spec.kvLen = kvLen;
+    spec.qSegments = argOf(op.getQSegments());
+    spec.kvSegments = argOf(op.getKvSegments());
+    spec.blockMask = argOf(op.getBlockMask());
+    spec.bias = argOf(op.getBias());
+
+    // The keys the mask leaves for this row.
+    Value lo = c(0), hi = kvLen;
+    if (spec.mask) {
+      mask::IRArgs args;
+      args.b = batch;
+      args.h = head;
+      args.qLo = q;
+      args.qHi = arith::AddIOp::create(b, loc, q, c(1));
+      args.qLen = qLen;
+      args.kvLen = kvLen;
+      args.qHeads = qHeads;
+      args.qSegments = spec.qSegments;
+      args.kvSegments = spec.kvSegments;
+      args.blockMask = spec.blockMask;
+      std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, args);
+    }
+
+    // Online softmax over the keys: running max m and denominator l.
+    auto keys = loop(
+        b, loc, lo, hi, {fconst(ninf), fconst(0.0)},
+        [&](OpBuilder &b, Location loc, Value k, ValueRange state) {
+          Value m = state[0], l = state[1];
+          Value zero = arith::ConstantOp::create(b, loc, f32,
+                                                 b.getF32FloatAttr(0.0));
+          Value dot =
+              loop(b, loc, c(0), c(dqk), {zero},
+                   [&](OpBuilder &b, Location loc, Value e, ValueRange sum) {
+                     Value x = memref::LoadOp::create(b, loc, qRow, e);
+                     Value y = toF32(b, loc,
+                                     memref::LoadOp::create(b, loc, key,
+                                                            at(kvHead, k, e)));
+                     return SmallVector<Value>{
+                         math::FmaOp::create(b, loc, x, y, sum[0])};
+                   })
+                  .getResult(0);
+          auto [s, visible] = buildScoreAt(b, loc, spec, dot, batch, head, q, k);
+          // A score of -inf (a bias can give one) adds nothing.
+          Value finite = arith::CmpFOp::create(
+              b, loc, arith::CmpFPredicate::OGT, s,
+              arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(ninf)));
+          visible = arith::AndIOp::create(b, loc, visible, finite);
+          auto step = scf::IfOp::create(b, loc, TypeRange{f32, f32}, visible,
+                                        /*withElseRegion=*/true);
+          {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToStart(step.thenBlock());
+            Value mNew = arith::MaximumFOp::create(b, loc, m, s);
+            Value corr = math::ExpOp::create(
+                b, loc, arith::SubFOp::create(b, loc, m, mNew));
+            Value p = math::ExpOp::create(
+                b, loc, arith::SubFOp::create(b, loc, s, mNew));
+            loop(b, loc, c(0), c(dv), {},
+                 [&](OpBuilder &b, Location loc, Value f, ValueRange) {
+                   Value a = memref::LoadOp::create(b, loc, acc, f);
+                   Value v = toF32(b, loc,
+                                   memref::LoadOp::create(b, loc, value,
+                                                          at(kvHead, k, f)));
+                   Value scaled = arith::MulFOp::create(b, loc, a, corr);
+                   memref::StoreOp::create(
+                       b, loc, math::FmaOp::create(b, loc, p, v, scaled), acc,
+                       f);
+                   return SmallVector<Value>{};
+                 });
+            Value lNew = math::FmaOp::create(b, loc, l, corr, p);
+            scf::YieldOp::create(b, loc, ValueRange{mNew, lNew});
+            b.setInsertionPointToStart(step.elseBlock());
+            scf::YieldOp::create(b, loc, ValueRange{m, l});
+          }
+          return SmallVector<Value>{step.getResult(0), step.getResult(1)};
+        });
+    Value m = keys.getResult(0), l = keys.getResult(1);
+
+    // O = acc / l, 0 where no key is visible; LSE = m + log l, -inf there.
+    Value any = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l,
+                                      fconst(0.0));
+    Value inv = arith::SelectOp::create(
+        b, loc, any, arith::DivFOp::create(b, loc, fconst(1.0), l),
+        fconst(0.0));
+    Type outElem = cast<MemRefType>(out.getType()).getElementType();
+    loop(b, loc, c(0), c(dv), {},
+         [&](OpBuilder &b, Location loc, Value f, ValueRange) {
+           Value a = memref::LoadOp::create(b, loc, acc, f);
+           Value o = arith::MulFOp::create(b, loc, a, inv);
+           memref::StoreOp::create(b, loc, fromF32(b, loc, o, outElem), out,
+                                   at(head, q, f));
+           return SmallVector<Value>{};
+         });
+    if (lse) {
+      Value logSum = arith::AddFOp::create(b, loc, m,
+                                           math::LogOp::create(b, loc, l));
+      Value v = arith::SelectOp::create(b, loc, any, logSum, fconst(ninf));
+      // LSE is [B, Hq, Sq] in both layouts.
+      memref::StoreOp::create(b, loc, v, lse, ValueRange{batch, head, q});
+    }
+  }
+};
+
+} // namespace
