@@ -23,6 +23,15 @@ config.substitutions.append(("%python", shutil.which("python3") or "python3"))
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("cuda")
 
+# ptxas from the CUDA toolkit assembles the generated PTX (no GPU needed).
+ptxas = shutil.which("ptxas") or next(
+    (p for p in ["/usr/local/cuda/bin/ptxas"] +
+     sorted(__import__("glob").glob("/usr/local/cuda-*/bin/ptxas"))
+     if os.path.exists(p)), None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 # `not`, `count` and `split-file` come from the LLVM tools; a RUN line may
 # start with `not`, which use_default_substitutions only rewrites after a pipe.

@@ -95,6 +95,12 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
                          << static_cast<int64_t>(blockQ);
       return signalPassFailure();
     }
+    if (chip != "sm_80" && chip != "sm_90" && chip != "sm_90a") {
+      module.emitError() << "attn-to-ptx: chip must be sm_80, sm_90 or "
+                            "sm_90a, found '"
+                         << chip << "'";
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> entries;
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn.isExternal())

@@ -10,35 +10,54 @@
 
 #include "attn/Conversion/Passes.h"
 
-#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+
+#include <cstdlib>
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
-LogicalResult attn::verifyAttnToPtxOptions(const AttnToPtxOptions &options,
-                                           std::string &error) {
-  if (options.chip != "sm_80" && options.chip != "sm_90a" &&
-      options.chip != "sm_90") {
-    error = "attn-to-ptx: chip must be sm_80, sm_90 or sm_90a, found '" +
-            options.chip.getValue() + "'";
-    return failure();
-  }
-  return success();
+std::string attn::defaultCudaPath() {
+  for (const char *name : {"CUDA_HOME", "CUDA_PATH", "CUDA_ROOT"})
+    if (const char *value = std::getenv(name); value && *value)
+      return value;
+  return "/usr/local/cuda";
 }
 
 void attn::buildAttnToPtxPipeline(OpPassManager &pm,
                                   const AttnToPtxOptions &options) {
-  pm.addPass(createAttnLowerToGPU(AttnLowerToGPUOptions{options.blockQ}));
+  pm.addPass(createAttnLowerToGPU(
+      AttnLowerToGPUOptions{options.blockQ, options.chip}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  gpu::GPUToNVVMPipelineOptions nvvm;
-  nvvm.cubinChip = options.chip;
+  // The kernel-side steps of upstream's GPU-to-NVVM pipeline, with the CUDA
+  // toolkit named so that libdevice (expf, logf, fmaf) is always linked.
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
   // PTX ISA 8.0: sm_90a's instructions; CUDA 12 and 13 drivers load it.
-  nvvm.cubinFeatures = "+ptx80";
-  nvvm.cubinFormat = "isa";
-  nvvm.optLevel = 3;
-  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  target.features = "+ptx80";
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.toolkitPath =
+      options.cudaPath.empty() ? defaultCudaPath() : options.cudaPath.getValue();
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
   if (!options.package.empty())
     pm.addPass(createAttnWritePackage(AttnWritePackageOptions{options.package}));
 }

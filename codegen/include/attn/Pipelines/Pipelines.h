@@ -60,15 +60,19 @@ struct AttnToPtxOptions : public mlir::PassPipelineOptions<AttnToPtxOptions> {
   Option<int64_t> blockQ{*this, "block-q",
                          llvm::cl::desc("Query rows (threads) per block"),
                          llvm::cl::init(128)};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit whose libdevice is linked (default: "
+                     "$CUDA_HOME, $CUDA_PATH, $CUDA_ROOT or /usr/local/cuda)"),
+      llvm::cl::init("")};
   Option<std::string> package{
       *this, "package",
       llvm::cl::desc("Write the kernel package (.attnpkg) to this file"),
       llvm::cl::init("")};
 };
 
-/// Checks the options (the chip); on failure sets `error`.
-llvm::LogicalResult verifyAttnToPtxOptions(const AttnToPtxOptions &options,
-                                           std::string &error);
+/// The CUDA toolkit to link libdevice from when none is named.
+std::string defaultCudaPath();
 
 /// attn.attention to a GPU kernel, PTX (gpu.binary), and with `package` the
 /// kernel package file.

@@ -65,6 +65,13 @@ LogicalResult attn::writeKernelPackage(ModuleOp module, raw_ostream &os) {
     return binary.emitError("attn-write-package: the object must be NVVM "
                             "assembly (PTX)");
   StringRef ptx = object.getObject().getValue();
+  // Calls into libdevice left unresolved would not load.
+  if (ptx.contains(".extern .func"))
+    return binary.emitError("attn-write-package: the PTX calls functions it "
+                            "does not define (libdevice was not linked: "
+                            "check that the CUDA toolkit path holds "
+                            "nvvm/libdevice/libdevice.10.bc, option "
+                            "cuda-path of attn-to-ptx)");
 
   NamedAttribute kernel = kernels.getValue().front();
   auto desc = cast<DictionaryAttr>(kernel.getValue());

@@ -1,0 +1,79 @@
+// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu --canonicalize --cse 2>&1 | FileCheck %s
+// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=64 2>/dev/null | FileCheck %s --check-prefix=BLOCK
+// RUN: not attn-opt %s --attn-lower-to-gpu=block-q=2000 2>&1 | FileCheck %s --check-prefix=BADBLOCK
+// BADBLOCK: error: attn-lower-to-gpu: block-q must be in [1, 1024], found 2000
+
+// Each entry becomes a kernel of the same name taking its arguments, then
+// its results, as strided memrefs; one thread per query row of one head.
+// The launch description stays on the module for the package writer.
+// CHECK: module attributes
+// CHECK-SAME: attn.kernels = {gqa_causal = {block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], symbols = ["B", "SK", "SQ"], tensors = [{dims = ["B", "8", "SQ", "64"], kind = "input", name = "q", type = tensor<?x8x?x64xbf16>}, {dims = ["B", "2", "SK", "64"], kind = "input", name = "k"{{.*}}{dims = ["B", "8", "SQ", "32"], kind = "output", name = "o"{{.*}}{dims = ["B", "8", "SQ"], kind = "output", name = "lse"
+// CHECK: gpu.module @attn_kernels
+// CHECK: gpu.func @gqa_causal(%[[Q:[a-z0-9_]+]]: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1]>>, %[[K:[a-z0-9_]+]]: memref<?x2x?x64xbf16, strided<[?, ?, ?, 1]>>, %[[V:[a-z0-9_]+]]: memref<?x2x?x32xbf16, strided<[?, ?, ?, 1]>>, %[[O:[a-z0-9_]+]]: memref<?x8x?x32xbf16, strided<[?, ?, ?, 1]>>, %[[LSE:[a-z0-9_]+]]: memref<?x8x?xf32, strided<[?, ?, 1]>>) kernel
+// CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
+// Row q = block.x * 128 + thread.x of head block.y (KV head h / 4), batch block.z.
+// CHECK-DAG: %[[TID:.+]] = gpu.thread_id x
+// CHECK-DAG: %[[BX:.+]] = gpu.block_id x
+// CHECK-DAG: %[[H:.+]] = gpu.block_id y
+// CHECK-DAG: %[[B:.+]] = gpu.block_id z
+// CHECK: %[[ROW0:.+]] = arith.muli %[[BX]], %c128
+// CHECK: %[[Q0:.+]] = arith.addi %[[ROW0]], %[[TID]]
+// CHECK: %[[SQ:.+]] = memref.dim %[[Q]], %c2
+// CHECK: %[[SK:.+]] = memref.dim %[[K]], %c2
+// CHECK: scf.if
+// CHECK: %[[HKV:.+]] = arith.divui %[[H]], %c4
+// The row of Q and the output row live in thread-local memory.
+// CHECK: memref.alloca() : memref<64xf32>
+// CHECK: memref.alloca() : memref<32xf32>
+// Causal: keys up to min(q + 1, Sk), the running max and denominator carried.
+// CHECK: %[[R:.+]]:2 = scf.for %[[KEY:[a-z0-9_]+]] = %{{.+}} to %{{.+}} step %c1 iter_args(%{{.+}} = %cst{{.*}}, %{{.+}} = %cst{{.*}}) -> (f32, f32)
+// CHECK:   memref.load %[[K]][%[[B]], %[[HKV]], %[[KEY]], %{{.+}}]
+// CHECK:   arith.maximumf
+// CHECK:   math.exp
+// CHECK:   memref.load %[[V]][%[[B]], %[[HKV]], %[[KEY]], %{{.+}}]
+// Normalised once; LSE = m + log l, -inf for a row with no key.
+// CHECK: arith.cmpf ogt, %[[R]]#1
+// CHECK: memref.store %{{.+}}, %[[O]][%[[B]], %[[H]], %[[Q0]], %{{.+}}]
+// CHECK: math.log %[[R]]#1
+// CHECK: memref.store %{{.+}}, %[[LSE]][%[[B]], %[[H]], %[[Q0]]]
+// BLOCK: grid = ["cdiv(SQ,64)", "8", "B"]
+// BLOCK: known_block_size = array<i32: 64, 1, 1>
+func.func @gqa_causal(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: tensor<?x2x?x32xbf16>) -> (tensor<?x8x?x32xbf16>, tensor<?x8x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v {mask = #attn.mask<causal>, return_lse}
+      : tensor<?x8x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x32xbf16> -> tensor<?x8x?x32xbf16>, tensor<?x8x?xf32>
+  return %o, %l : tensor<?x8x?x32xbf16>, tensor<?x8x?xf32>
+}
+
+// -----
+
+// A static block layout's tables become constant globals of the gpu.module.
+// CHECK: module attributes {attn.kernels = {blocks
+// CHECK: memref.global "private" constant @__attn_table{{.*}} : memref<2x2xi1> = dense<{{\[\[}}true, false], [true, true]]>
+// CHECK: gpu.func @blocks
+// CHECK: memref.get_global @__attn_table
+func.func @blocks(%q: tensor<1x1x64x16xf16>, %k: tensor<1x1x64x16xf16>, %v: tensor<1x1x64x16xf16>) -> tensor<1x1x64x16xf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<blocks(32, 32, [[1, 0], [1, 1]])>}
+      : tensor<1x1x64x16xf16>, tensor<1x1x64x16xf16>, tensor<1x1x64x16xf16> -> tensor<1x1x64x16xf16>
+  return %o : tensor<1x1x64x16xf16>
+}
+
+// -----
+
+// Segment ids are read by the kernel; their dynamic extents are named.
+// CHECK: module attributes {attn.kernels = {documents
+// CHECK-SAME: {dims = ["B", "SQ"], kind = "input", name = "q_segments"
+// CHECK-SAME: {dims = ["B", "SK"], kind = "input", name = "kv_segments"
+// CHECK: gpu.func @documents
+// CHECK: memref.load %{{.+}} : memref<?x?xi32, strided<[?, 1]>>
+func.func @documents(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v: tensor<?x2x?x16xf32>, %qs: tensor<?x?xi32>, %ks: tensor<?x?xi32>) -> tensor<?x2x?x16xf32> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks : tensor<?x?xi32>, tensor<?x?xi32>) {mask = #attn.mask<document>}
+      : tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32> -> tensor<?x2x?x16xf32>
+  return %o : tensor<?x2x?x16xf32>
+}
+
+// -----
+
+// CHECK: error: attn-lower-to-gpu: the function must return the results of one attn.attention and nothing else
+func.func @not_only_attention(%q: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  return %q : tensor<1x1x8x8xf32>
+}

@@ -1,0 +1,47 @@
+// RUN: attn-opt %s --attn-to-ptx='chip=sm_90a package=%t.attnpkg' | FileCheck %s
+// RUN: FileCheck %s --check-prefix=PKG < %t.attnpkg
+// RUN: attn-opt %s --attn-to-ptx='chip=sm_80 block-q=64' | FileCheck %s --check-prefix=SM80
+// RUN: not attn-opt %s --attn-to-ptx='chip=sm_70' 2>&1 | FileCheck %s --check-prefix=CHIP
+
+// The kernel becomes PTX for the chip through the NVPTX backend.
+// CHECK: gpu.binary @attn_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx80">
+// CHECK-SAME: .target sm_90a
+// CHECK-SAME: .visible .entry window_gqa(
+
+// The package: manifest with symbolic dims, grid and one memref per tensor,
+// then the PTX.
+// PKG:      attn-kernel-package 1
+// PKG-NEXT: compiler attn 0.1 (MLIR/LLVM 22.{{[0-9]+}})
+// PKG-NEXT: target sm_90a
+// PKG-NEXT: entry window_gqa
+// PKG-NEXT: block 128
+// PKG-NEXT: grid cdiv(SQ,128) 8 B
+// PKG-NEXT: shared 0
+// PKG-NEXT: sym B
+// PKG-NEXT: sym SK
+// PKG-NEXT: sym SQ
+// PKG-NEXT: input q bf16 B 8 SQ 128
+// PKG-NEXT: input k bf16 B 2 SK 128
+// PKG-NEXT: input v bf16 B 2 SK 128
+// PKG-NEXT: output o bf16 B 8 SQ 128
+// PKG-NEXT: output lse f32 B 8 SQ
+// PKG-NEXT: param memref q
+// PKG-NEXT: param memref k
+// PKG-NEXT: param memref v
+// PKG-NEXT: param memref o
+// PKG-NEXT: param memref lse
+// PKG-NEXT: ptx {{[0-9]+}}
+// PKG-NEXT: //
+// PKG:      .target sm_90a
+// PKG:      .visible .entry window_gqa(
+
+// SM80: chip = "sm_80"
+// SM80-SAME: .target sm_80
+// SM80-SAME: .maxntid 64, 1, 1
+
+// CHIP: attn-to-ptx: chip must be sm_80, sm_90 or sm_90a, found 'sm_70'
+func.func @window_gqa(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>, %v: tensor<?x2x?x128xbf16>) -> (tensor<?x8x?x128xbf16>, tensor<?x8x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v {mask = #attn.mask<causal & window(1024)>, return_lse}
+      : tensor<?x8x?x128xbf16>, tensor<?x2x?x128xbf16>, tensor<?x2x?x128xbf16> -> tensor<?x8x?x128xbf16>, tensor<?x8x?xf32>
+  return %o, %l : tensor<?x8x?x128xbf16>, tensor<?x8x?xf32>
+}
