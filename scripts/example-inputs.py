@@ -18,6 +18,10 @@ input itself.
   block_mask                   int8, each block kept with probability 1/2
   a dynamic extent `?`         --batch in dimension 0, --seq elsewhere
 
+With --random-floats, float inputs of static shape are listed as `@` (drawn
+by attn-run and attn-launch with the same portable generator) and not
+written.
+
 Standard library only. Usage:
   example-inputs.py SPEC.mlir OUTDIR [--seed S] [--batch B] [--seq S]
 """
@@ -114,12 +118,18 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=2)
     parser.add_argument("--seq", type=int, default=1500)
+    parser.add_argument("--random-floats", action="store_true",
+                        help="list '@' for float inputs of static shape "
+                        "(attn-run and attn-launch draw the same bits) and "
+                        "write only the others")
     opts = parser.parse_args()
 
     with open(opts.spec, encoding="utf-8") as f:
         args, op = parse_spec(f.read())
     floats = ("f32", "f16", "bf16")
     if all(e in floats and "?" not in d for _, d, e in args):
+        if opts.random_floats:
+            print(",".join("@" for _ in args))
         return  # attn-run draws them all
 
     def extent(i, d):
@@ -145,6 +155,9 @@ def main():
     for name, dims, element in args:
         shape = shapes[name]
         path = os.path.join(opts.outdir, name + ".npy")
+        if element in floats and opts.random_floats and "?" not in dims:
+            paths.append("@")
+            continue
         if element in floats:
             write_npy(path, "<f4", shape, normal_f32(rng, count(shape)))
         elif segments and name in segments.groups():

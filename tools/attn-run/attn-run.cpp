@@ -22,6 +22,7 @@
 #include "attn/InitAll.h"
 #include "attn/Runtime/Float16.h"
 #include "attn/Runtime/Npy.h"
+#include "attn/Runtime/RandomInputs.h"
 #include "attn/Target/CPU/CpuKernel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,6 +31,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -70,6 +72,15 @@ static cl::opt<unsigned>
               cl::desc("With --check, compare N query positions drawn with "
                        "--seed, the first and the last among them (0: all)"),
               cl::init(64));
+
+static cl::opt<std::string> writeReference(
+    "write-reference",
+    cl::desc("Write the fp64 reference and the naive (input-precision) "
+             "outputs on the --check-rows rows into DIR (rows.npy, ref.npy, "
+             "naive.npy, and ref_lse.npy, naive_lse.npy with an LSE) as "
+             "float32, for attn-launch --check on a GPU machine; the kernel "
+             "is not run"),
+    cl::value_desc("DIR"));
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
   llvm::errs() << "attn-run: error: " << message << "\n";
@@ -256,6 +267,89 @@ static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
   return report->pass && lse->pass;
 }
 
+/// `t` restricted to the indices `rows` of dimension `axis`, as float32.
+static runtime::NpyArray selectRows(const reference::HostTensor &t,
+                                    unsigned axis,
+                                    const std::vector<int64_t> &rows) {
+  std::vector<int64_t> shape = t.shape;
+  shape[axis] = static_cast<int64_t>(rows.size());
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < t.shape.size(); ++d)
+    inner *= t.shape[d];
+  int64_t outer = 1;
+  for (unsigned d = 0; d < axis; ++d)
+    outer *= t.shape[d];
+  std::vector<float> values;
+  values.reserve(outer * rows.size() * inner);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t row : rows)
+      for (int64_t i = 0; i < inner; ++i)
+        values.push_back(static_cast<float>(
+            t.data[(o * t.shape[axis] + row) * inner + i]));
+  return runtime::makeNpyFloat32(shape, values);
+}
+
+/// --write-reference: the reference and naive outputs on the sampled rows.
+static void writeReferenceRows(llvm::StringRef spec, llvm::StringRef entryName,
+                               const std::vector<Buffer> &inputs,
+                               const std::string &dir) {
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(spec, &context);
+  AttentionOp op;
+  module->walk([&](AttentionOp a) {
+    if (!op && a->getParentOfType<mlir::func::FuncOp>().getName() == entryName)
+      op = a;
+  });
+  if (!op)
+    fail("--write-reference: no attn.attention in the entry");
+  std::vector<reference::HostTensor> args;
+  for (const Buffer &b : inputs)
+    args.push_back(toHostTensor(b));
+  auto in = reference::referenceInputsFromArguments(op, args);
+  if (!in)
+    fail("--write-reference: " + llvm::toString(in.takeError()));
+  int64_t len = in->query.shape[op.getSeqAxis()];
+  reference::ReferenceOptions options;
+  options.queryRows = sampleQueryRows(len, checkRows, seed);
+  std::vector<int64_t> rows = options.queryRows;
+  if (rows.empty()) {
+    rows.resize(len);
+    std::iota(rows.begin(), rows.end(), 0);
+  }
+  auto ref = reference::computeReference(op, *in, options);
+  if (!ref)
+    fail("--write-reference: " + llvm::toString(ref.takeError()));
+  auto naive = reference::computeNaive(
+      op, *in, op.getQuery().getType().getElementType(), options);
+  if (!naive)
+    fail("--write-reference: " + llvm::toString(naive.takeError()));
+  std::vector<std::pair<std::string, runtime::NpyArray>> files;
+  runtime::NpyArray rowArray;
+  rowArray.dtype = "<i8";
+  rowArray.shape = {static_cast<int64_t>(rows.size())};
+  rowArray.bytes.resize(rows.size() * 8);
+  std::memcpy(rowArray.bytes.data(), rows.data(), rows.size() * 8);
+  files.push_back({"rows.npy", rowArray});
+  files.push_back({"ref.npy", selectRows(ref->output, op.getSeqAxis(), rows)});
+  files.push_back(
+      {"naive.npy", selectRows(naive->output, op.getSeqAxis(), rows)});
+  if (op.getLse()) {
+    files.push_back({"ref_lse.npy", selectRows(ref->lse, 2, rows)});
+    files.push_back({"naive_lse.npy", selectRows(naive->lse, 2, rows)});
+  }
+  if (auto ec = llvm::sys::fs::create_directories(dir))
+    fail("--write-reference: " + dir + ": " + ec.message());
+  for (auto &[name, array] : files) {
+    std::string error;
+    if (!runtime::writeNpy(dir + "/" + name, array, error))
+      fail(error);
+  }
+  llvm::outs() << "wrote the reference on " << rows.size() << " of " << len
+               << " query rows to " << dir << "\n";
+}
+
 static std::vector<std::string> splitList(llvm::StringRef list) {
   std::vector<std::string> items;
   llvm::SmallVector<llvm::StringRef> parts;
@@ -288,13 +382,11 @@ int main(int argc, char **argv) {
   if (!inputPaths.empty() && inputPaths.size() != sig.inputs.size())
     fail("the entry takes " + llvm::Twine(sig.inputs.size()) +
          " inputs, --inputs names " + llvm::Twine(inputPaths.size()));
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
   for (size_t i = 0; i < sig.inputs.size(); ++i) {
     mlir::RankedTensorType type = sig.inputs[i];
     runtime::NpyArray array;
     std::string name;
-    if (!inputPaths.empty()) {
+    if (!inputPaths.empty() && inputPaths[i] != "@") {
       name = inputPaths[i];
       std::string error;
       if (!runtime::readNpy(name, array, error))
@@ -303,9 +395,9 @@ int main(int argc, char **argv) {
       name = "input " + std::to_string(i);
       if (!type.getElementType().isFloat() || !type.hasStaticShape())
         fail(name + " is not a float tensor of static shape: give --inputs");
-      std::vector<float> values(type.getNumElements());
-      for (float &v : values)
-        v = normal(rng);
+      // The portable generator: attn-launch draws the same bits.
+      std::vector<float> values =
+          runtime::normalInputs(seed, i, type.getNumElements());
       array = runtime::makeNpyFloat32(
           std::vector<int64_t>(type.getShape().begin(), type.getShape().end()),
           values);
@@ -319,6 +411,12 @@ int main(int argc, char **argv) {
              llvm::Twine(d) + ", the spec expects " +
              llvm::Twine(type.getDimSize(d)));
     inputs.push_back(toBuffer(array, type.getElementType(), name));
+  }
+
+  if (!writeReference.empty()) {
+    writeReferenceRows((*file)->getBuffer(), (*kernel)->getEntryName(),
+                       inputs, writeReference);
+    return 0;
   }
 
   // Results, shaped from the inputs.
