@@ -426,14 +426,15 @@ private:
 
   Status parseParam(const std::vector<std::string> &tokens) {
     if (tokens.size() < 2)
-      return fail("'param' takes a kind: ptr, sym or stride");
+      return fail("'param' takes a kind: ptr, memref, sym or stride");
     ParamDecl param;
     const std::string &kind = tokens[1];
-    if (kind == "ptr" || kind == "sym") {
+    if (kind == "ptr" || kind == "sym" || kind == "memref") {
       if (tokens.size() != 3)
         return fail("'param " + kind + "' takes one name");
-      param.kind =
-          kind == "ptr" ? ParamDecl::Kind::Pointer : ParamDecl::Kind::Symbol;
+      param.kind = kind == "ptr"      ? ParamDecl::Kind::Pointer
+                   : kind == "memref" ? ParamDecl::Kind::MemRef
+                                      : ParamDecl::Kind::Symbol;
     } else if (kind == "stride") {
       if (tokens.size() != 4)
         return fail("'param stride' takes a tensor name and a dim");
@@ -444,7 +445,7 @@ private:
       param.dim = static_cast<unsigned>(*dim);
     } else {
       return fail("unknown param kind '" + printable(kind) +
-                  "' (expected ptr, sym or stride)");
+                  "' (expected ptr, memref, sym or stride)");
     }
     param.name = tokens[2];
     if (Status s = expectName("param name", param.name); !s.ok())
@@ -617,6 +618,9 @@ attn::runtime::serializeKernelPackage(const KernelPackage &package) {
     switch (p.kind) {
     case ParamDecl::Kind::Pointer:
       out += "param ptr " + p.name + "\n";
+      break;
+    case ParamDecl::Kind::MemRef:
+      out += "param memref " + p.name + "\n";
       break;
     case ParamDecl::Kind::Symbol:
       out += "param sym " + p.name + "\n";

@@ -253,6 +253,7 @@ Result<LaunchPlan> attn::runtime::planLaunch(const KernelPackage &package,
   struct Bound {
     CuDevicePtr address;
     std::vector<int64_t> strides;
+    std::vector<int64_t> shape;
   };
   std::map<std::string, Bound> tensors;
   for (size_t i = 0; i < numInputs + numOutputs; ++i) {
@@ -267,7 +268,8 @@ Result<LaunchPlan> attn::runtime::planLaunch(const KernelPackage &package,
     if (!strides.ok())
       return strides.status();
     tensors[decl.name] = {isInput ? args.inputs[j] : args.outputs[j],
-                          strides.take()};
+                          strides.take(),
+                          isInput ? args.inputShapes[j] : (*outShapes)[j]};
   }
 
   Result<std::array<uint32_t, 3>> grid = evaluateGrid(package, *symbols);
@@ -279,7 +281,23 @@ Result<LaunchPlan> attn::runtime::planLaunch(const KernelPackage &package,
   plan.sharedBytes = package.sharedBytes;
   for (const ParamDecl &param : package.params) {
     uint64_t word = 0;
+    if (param.kind == ParamDecl::Kind::MemRef) {
+      auto it = tensors.find(param.name);
+      if (it == tensors.end())
+        return Status::error("param names no tensor '" + param.name + "'");
+      const Bound &t = it->second;
+      plan.parameters.push_back(t.address); // allocated
+      plan.parameters.push_back(t.address); // aligned
+      plan.parameters.push_back(0);         // offset
+      for (int64_t size : t.shape)
+        plan.parameters.push_back(static_cast<uint64_t>(size));
+      for (int64_t stride : t.strides)
+        plan.parameters.push_back(static_cast<uint64_t>(stride));
+      continue;
+    }
     switch (param.kind) {
+    case ParamDecl::Kind::MemRef:
+      break;
     case ParamDecl::Kind::Pointer:
     case ParamDecl::Kind::Stride: {
       auto it = tensors.find(param.name);

@@ -69,9 +69,13 @@ struct TensorDecl {
   std::vector<Extent> dims;
 };
 
-/// A `param` line: one 8-byte kernel parameter.
+/// A `param` line: one 8-byte kernel parameter, or for `memref` the
+/// 3 + 2 * rank words of a memref descriptor.
 struct ParamDecl {
   enum class Kind {
+    /// The memref descriptor of the tensor `name`: its address twice
+    /// (allocated, aligned), the offset 0, its sizes, its strides.
+    MemRef,
     /// The device address of the tensor `name`.
     Pointer,
     /// The value of the symbol `name`, as i64.
