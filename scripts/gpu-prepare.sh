@@ -22,7 +22,8 @@ rm -rf "$work" && mkdir -p "$work/packages" "$work/inputs" "$work/refs" "$work/b
 for spec in examples/*.mlir; do
   name=$(basename "$spec" .mlir)
   "$bin/attn-opt" "$spec" --attn-to-ptx="chip=sm_90a package=$work/packages/$name.attnpkg" -o /dev/null
-  list=$(python3 scripts/example-inputs.py "$spec" "$work/inputs/$name" --random-floats)
+  list=$(python3 scripts/example-inputs.py "$spec" "$work/inputs/$name" \
+    --random-floats --batch 1 --seq 777)
   [ -n "$list" ] || list="@,@,@"
   "$bin/attn-run" "$spec" --seed 1 --inputs "$list" --check-rows "$rows" \
     --write-reference "$work/refs/$name" > /dev/null
