@@ -520,7 +520,7 @@ def list_workloads(selected, packages=None):
         if packages:
             pkg += "" if os.path.isfile(os.path.join(packages, pkg)) \
                 else " (missing)"
-        lines.append("%-30s %-20s %-32s %9.1f GFLOP  %s" % (
+        lines.append("%-30s %-24s %-34s %8.1f GFLOP  %s" % (
             w.name, w.shape_text(), w.mask_text(), w.flops() / 1e9, pkg))
     return "\n".join(lines)
 

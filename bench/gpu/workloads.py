@@ -104,8 +104,8 @@ class Workload:
         if self.mask == "window":
             return "causal, window %d (q - k < %d)" % (self.window, self.window)
         if self.mask == "document":
-            return "causal within documents of %d..%d tokens" % (
-                self.doc_min, self.doc_max)
+            return "causal, documents of %d-%d" % (self.doc_min,
+                                                   self.doc_max)
         return self.mask
 
     def segment_ids(self):
