@@ -12,11 +12,13 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.attn_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
-                   "unit", "Inputs"]
+                   "unit", "Inputs", "FakeCuda"]
 
 config.substitutions.append(("%attn_src_root", config.attn_src_root))
 config.substitutions.append(("%examples", os.path.join(config.attn_src_root,
                                                        "examples")))
+config.substitutions.append(("%fakecuda", os.path.join(
+    config.attn_obj_root, "lib", "libattn-fake-cuda.so")))
 config.substitutions.append(("%python", shutil.which("python3") or "python3"))
 
 # GPU tests run only where a CUDA device answers.

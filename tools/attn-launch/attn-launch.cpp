@@ -212,10 +212,13 @@ std::vector<NpyArray> readInputs(const KernelPackage &package,
     if (!isFloat(input.dtype))
       fail("input " + input.name + " is " + stringify(input.dtype) +
            ", which is not drawn at random: give it with --inputs");
+    for (const Extent &extent : input.dims)
+      if (extent.isSymbol() && !values.count(extent.symbol))
+        fail("input " + input.name + ": no input file binds symbol " +
+             extent.symbol + ": give --dims " + extent.symbol + "=<extent>");
     Result<std::vector<int64_t>> shape = tensorShape(input, values);
     if (!shape.ok())
-      fail("input " + shape.message() +
-           " by any input file: give it with --dims SYM=N");
+      fail("input " + shape.message());
     int64_t n = numElements(*shape);
     arrays[i] = makeNpyFloat32(
         *shape, normalInputs(options.seed, static_cast<unsigned>(i),
