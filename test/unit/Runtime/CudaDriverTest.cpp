@@ -110,9 +110,8 @@ TEST(CudaDriverTest, ErrorsNameTheCallAndTheDriversError) {
   if (!driver.ok())
     GTEST_SKIP() << driver.message();
   Status s = (*driver)->check(218, "cuModuleLoadDataEx");
-  EXPECT_EQ(s.message().rfind("cuModuleLoadDataEx: CUDA_ERROR_INVALID_PTX (",
-                              0),
-            0u)
+  EXPECT_EQ(
+      s.message().rfind("cuModuleLoadDataEx: CUDA_ERROR_INVALID_PTX (", 0), 0u)
       << s.message();
   EXPECT_TRUE((*driver)->check(0, "cuInit").ok());
 }

@@ -287,8 +287,7 @@ TEST(KernelPackageTest, RejectsABadGridExpression) {
               "'grid' takes 3 extents");
   expectError(exampleWithLine(6, "grid cdiv(SQ,0) 32 B"), 6,
               "division by zero");
-  expectError(exampleWithLine(6, "grid cdiv(SQ,128) 0 B"), 6,
-              "grid extent 0");
+  expectError(exampleWithLine(6, "grid cdiv(SQ,128) 0 B"), 6, "grid extent 0");
   expectError(exampleWithLine(6, "grid cdiv(SQ,128) 32"), 6,
               "'grid' takes 3 extents");
 }
@@ -313,9 +312,9 @@ TEST(KernelPackageTest, RejectsAPtxSizeMismatch) {
   expectError(packageText(exampleManifest(), std::string("a\0b", 3)), 30,
               "NUL byte at offset 1");
   std::vector<std::string> m = exampleManifest();
-  expectError(packageText(m).replace(packageText(m).find("\nptx ") + 1, 3,
-                                     "ptx -"),
-              30, "'ptx' takes the PTX size in bytes");
+  expectError(
+      packageText(m).replace(packageText(m).find("\nptx ") + 1, 3, "ptx -"), 30,
+      "'ptx' takes the PTX size in bytes");
 }
 
 TEST(KernelPackageTest, RejectsBadSpacing) {
@@ -391,9 +390,8 @@ TEST(KernelPackageTest, ReadingAFileNamesItAndTheLine) {
   std::fclose(f);
   Result<KernelPackage> p = readKernelPackage(path);
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.message().rfind(path + ": line 1: unsupported package version",
-                              0),
-            0u)
+  EXPECT_EQ(
+      p.message().rfind(path + ": line 1: unsupported package version", 0), 0u)
       << p.message();
   text = packageText(exampleManifest());
   f = std::fopen(path.c_str(), "wb");

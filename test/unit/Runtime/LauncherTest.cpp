@@ -26,29 +26,28 @@ namespace {
 
 /// x [N, H, 4] f32 and ids [N] i32 in, y [N, H, 4] f16 out.
 KernelPackage smallPackage() {
-  Result<KernelPackage> p = parseKernelPackage(
-      "attn-kernel-package 1\n"
-      "compiler test\n"
-      "target sm_80\n"
-      "entry k\n"
-      "block 64 2\n"
-      "grid cdiv(N,16) H 1\n"
-      "shared 1024\n"
-      "sym N\n"
-      "sym H\n"
-      "input x f32 N H 4\n"
-      "input ids i32 N\n"
-      "output y f16 N H 4\n"
-      "param ptr x\n"
-      "param sym H\n"
-      "param stride x 0\n"
-      "param stride x 1\n"
-      "param ptr y\n"
-      "param stride y 0\n"
-      "param sym N\n"
-      "param ptr ids\n"
-      "ptx 5\n"
-      "x\ny\nz");
+  Result<KernelPackage> p = parseKernelPackage("attn-kernel-package 1\n"
+                                               "compiler test\n"
+                                               "target sm_80\n"
+                                               "entry k\n"
+                                               "block 64 2\n"
+                                               "grid cdiv(N,16) H 1\n"
+                                               "shared 1024\n"
+                                               "sym N\n"
+                                               "sym H\n"
+                                               "input x f32 N H 4\n"
+                                               "input ids i32 N\n"
+                                               "output y f16 N H 4\n"
+                                               "param ptr x\n"
+                                               "param sym H\n"
+                                               "param stride x 0\n"
+                                               "param stride x 1\n"
+                                               "param ptr y\n"
+                                               "param stride y 0\n"
+                                               "param sym N\n"
+                                               "param ptr ids\n"
+                                               "ptx 5\n"
+                                               "x\ny\nz");
   EXPECT_TRUE(p.ok()) << p.message();
   return p.ok() ? p.take() : KernelPackage();
 }
@@ -157,9 +156,8 @@ TEST(LauncherTest, RoundsFloatInputsToThePackageDtype) {
                          : dtype == DType::F16 ? FloatFormat::F16
                                                : FloatFormat::F32;
     for (size_t i = 0; i < 4; ++i) {
-      float expected = roundTo(format, std::vector<float>{
-                                           1.0f, 1.00390625f, 3.14159f,
-                                           -0.0f}[i]);
+      float expected = roundTo(
+          format, std::vector<float>{1.0f, 1.00390625f, 3.14159f, -0.0f}[i]);
       EXPECT_EQ(std::memcmp(&values[i], &expected, 4), 0)
           << stringify(dtype) << " " << i;
     }
@@ -311,9 +309,9 @@ TEST(LauncherTest, ReportsJitAndLoadErrorsOnTheGpu) {
             ".visible .entry scale2()\n{\n\tbogus.instruction;\n}\n";
   Result<std::unique_ptr<GpuModule>> module = GpuModule::load(bad);
   ASSERT_FALSE(module.ok());
-  EXPECT_EQ(module.message().rfind("cuModuleLoadDataEx: CUDA_ERROR_INVALID_PTX",
-                                   0),
-            0u)
+  EXPECT_EQ(
+      module.message().rfind("cuModuleLoadDataEx: CUDA_ERROR_INVALID_PTX", 0),
+      0u)
       << module.message();
   EXPECT_EQ(module.message().find('\n'), std::string::npos);
 

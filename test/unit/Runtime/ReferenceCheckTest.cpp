@@ -103,9 +103,9 @@ TEST(ReferenceCheckTest, EqualInfinitiesMatchAndNaNFails) {
   RowMapping all = match(shape, shape, {});
   float negInf = -std::numeric_limits<float>::infinity();
   // An LSE of -inf for a fully masked row matches exactly.
-  ToleranceReport r = compareWithReference(
-      {negInf, 1.0f, 2.0f, 3.0f}, shape, {-kInf, 1.0, 2.0, 3.0},
-      {-kInf, 1.0, 2.0, 3.0}, shape, all);
+  ToleranceReport r = compareWithReference({negInf, 1.0f, 2.0f, 3.0f}, shape,
+                                           {-kInf, 1.0, 2.0, 3.0},
+                                           {-kInf, 1.0, 2.0, 3.0}, shape, all);
   EXPECT_TRUE(r.pass);
   EXPECT_EQ(r.maxError, 0.0);
   EXPECT_EQ(r.bound, 1e-5);
@@ -119,8 +119,8 @@ TEST(ReferenceCheckTest, EqualInfinitiesMatchAndNaNFails) {
   r = compareWithReference({-1e30f, 1, 2, 3}, shape, {-kInf, 1, 2, 3},
                            {-kInf, 1, 2, 3}, shape, all);
   EXPECT_FALSE(r.pass);
-  r = compareWithReference({negInf, 1, 2, 3}, shape, {0, 1, 2, 3},
-                           {0, 1, 2, 3}, shape, all);
+  r = compareWithReference({negInf, 1, 2, 3}, shape, {0, 1, 2, 3}, {0, 1, 2, 3},
+                           shape, all);
   EXPECT_FALSE(r.pass);
   // Non-finite naive values do not widen the bound.
   r = compareWithReference({0, 1, 2, 3.5f}, shape, {0, 1, 2, 3},
