@@ -219,6 +219,11 @@ std::vector<NpyArray> readInputs(const KernelPackage &package,
     if (!shape.ok())
       fail("input " + shape.message());
     int64_t n = numElements(*shape);
+    // Beyond any GPU's memory; refused here rather than failing to allocate.
+    constexpr int64_t kMaxRandomElements = int64_t(1) << 34;
+    if (n > kMaxRandomElements)
+      fail("input " + input.name + " of shape " + shapeString(*shape) +
+           " has more than 2^34 elements to draw");
     arrays[i] = makeNpyFloat32(*shape, normalInputs(options.seed,
                                                     static_cast<unsigned>(i),
                                                     static_cast<size_t>(n)));
