@@ -215,7 +215,7 @@ Result<std::vector<int64_t>> stridesOf(const std::string &what,
   if (given.size() != shape.size())
     return Status::error(what + ": " + std::to_string(given.size()) +
                          " strides for rank " + std::to_string(shape.size()));
-  if (!given.empty() && given.back() != 1)
+  if (given.back() != 1)
     return Status::error(what + ": innermost stride " +
                          std::to_string(given.back()) + ", the kernel needs 1");
   for (int64_t s : given)
