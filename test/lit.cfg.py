@@ -12,11 +12,13 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.attn_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
-                   "unit", "Inputs"]
+                   "unit", "Inputs", "FakeCuda"]
 
 config.substitutions.append(("%attn_src_root", config.attn_src_root))
 config.substitutions.append(("%examples", os.path.join(config.attn_src_root,
                                                        "examples")))
+config.substitutions.append(("%fakecuda", os.path.join(
+    config.attn_obj_root, "lib", "libattn-fake-cuda.so")))
 config.substitutions.append(("%python", shutil.which("python3") or "python3"))
 
 # GPU tests run only where a CUDA device answers.
@@ -38,5 +40,5 @@ llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["attn-launch", "attn-opt", "attn-run"],
-                                  tool_dirs)
+llvm_config.add_tool_substitutions(
+    ["attn-launch", "attn-opt", "attn-run", "attn-unittests"], tool_dirs)

@@ -38,7 +38,8 @@ std::string oneLine(const char *text) {
 
 /// Resolves `slot` to the first of `names` the library exports.
 template <typename Fn>
-bool resolve(void *handle, Fn &slot, std::initializer_list<const char *> names) {
+bool resolve(void *handle, Fn &slot,
+             std::initializer_list<const char *> names) {
   for (const char *name : names) {
     if (void *address = ::dlsym(handle, name)) {
       // POSIX guarantees that a data pointer from dlsym converts to a
@@ -113,8 +114,7 @@ std::string CudaDriver::libraryPath() {
   return path && *path ? path : kDefaultLibrary;
 }
 
-Result<std::unique_ptr<CudaDriver>>
-CudaDriver::open(const std::string &path) {
+Result<std::unique_ptr<CudaDriver>> CudaDriver::open(const std::string &path) {
   ::dlerror();
   void *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {

@@ -89,8 +89,7 @@ bool attn::runtime::operator==(const ParamDecl &a, const ParamDecl &b) {
   return a.kind == b.kind && a.name == b.name && a.dim == b.dim;
 }
 
-bool attn::runtime::operator==(const KernelPackage &a,
-                               const KernelPackage &b) {
+bool attn::runtime::operator==(const KernelPackage &a, const KernelPackage &b) {
   return a.version == b.version && a.compiler == b.compiler &&
          a.target == b.target && a.entry == b.entry && a.block == b.block &&
          a.grid == b.grid && a.sharedBytes == b.sharedBytes &&
@@ -128,8 +127,8 @@ std::string printable(const std::string &text, size_t limit = 40) {
 
 /// Whether `text` is a name: a letter or '_', then letters, digits, '_'.
 bool isName(const std::string &text) {
-  if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) ||
-                        text[0] == '_'))
+  if (text.empty() ||
+      !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_'))
     return false;
   return std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
@@ -278,8 +277,8 @@ private:
         return fail("'target' takes one chip name, e.g. sm_90a");
       const std::string &t = tokens[1];
       size_t digits = 0;
-      while (3 + digits < t.size() && std::isdigit(static_cast<unsigned char>(
-                                          t[3 + digits])))
+      while (3 + digits < t.size() &&
+             std::isdigit(static_cast<unsigned char>(t[3 + digits])))
         ++digits;
       size_t rest = t.size() - std::min(t.size(), 3 + digits);
       if (t.compare(0, 3, "sm_") != 0 || digits < 2 || rest > 1 ||
@@ -343,7 +342,8 @@ private:
         return s;
       auto [it, inserted] = symbolLines.emplace(tokens[1], line);
       if (!inserted)
-        return fail("symbol '" + tokens[1] + "' declared twice (first on line " +
+        return fail("symbol '" + tokens[1] +
+                    "' declared twice (first on line " +
                     std::to_string(it->second) + ")");
       package.symbols.push_back(tokens[1]);
       return Status::success();
@@ -398,7 +398,8 @@ private:
       return s;
     auto [it, inserted] = tensorLines.emplace(tensor.name, line);
     if (!inserted)
-      return fail("tensor '" + tensor.name + "' declared twice (first on line " +
+      return fail("tensor '" + tensor.name +
+                  "' declared twice (first on line " +
                   std::to_string(it->second) + ")");
     std::optional<DType> dtype = parseDType(tokens[2]);
     if (!dtype)
@@ -593,8 +594,8 @@ void appendTensor(std::string &out, const char *key, const TensorDecl &t) {
 
 std::string
 attn::runtime::serializeKernelPackage(const KernelPackage &package) {
-  std::string out = std::string(kMagic) + " " +
-                    std::to_string(package.version) + "\n";
+  std::string out =
+      std::string(kMagic) + " " + std::to_string(package.version) + "\n";
   out += "compiler " + package.compiler + "\n";
   out += "target " + package.target + "\n";
   out += "entry " + package.entry + "\n";

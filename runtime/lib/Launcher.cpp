@@ -109,8 +109,7 @@ GpuModule::load(const KernelPackage &package) {
   m->pkg = package;
 
   CuContext current = nullptr;
-  if (Status s = d.check(d.ctxGetCurrent(&current), "cuCtxGetCurrent");
-      !s.ok())
+  if (Status s = d.check(d.ctxGetCurrent(&current), "cuCtxGetCurrent"); !s.ok())
     return s;
   if (current) {
     if (Status s = d.check(d.ctxGetDevice(&m->dev), "cuCtxGetDevice"); !s.ok())
@@ -164,13 +163,12 @@ GpuModule::load(const KernelPackage &package) {
   std::vector<char> errorLog(16 * 1024, '\0');
   CuJitOption options[] = {cu::kJitErrorLogBuffer,
                            cu::kJitErrorLogBufferSizeBytes};
-  void *values[] = {errorLog.data(),
-                    reinterpret_cast<void *>(
-                        static_cast<uintptr_t>(errorLog.size() - 1))};
-  Status loadStatus =
-      d.check(d.moduleLoadDataEx(&m->module, package.ptx.c_str(), 2, options,
-                                 values),
-              "cuModuleLoadDataEx");
+  void *values[] = {
+      errorLog.data(),
+      reinterpret_cast<void *>(static_cast<uintptr_t>(errorLog.size() - 1))};
+  Status loadStatus = d.check(
+      d.moduleLoadDataEx(&m->module, package.ptx.c_str(), 2, options, values),
+      "cuModuleLoadDataEx");
   if (!loadStatus.ok()) {
     m->module = nullptr;
     errorLog.back() = '\0';
@@ -178,17 +176,17 @@ GpuModule::load(const KernelPackage &package) {
     return log.empty() ? loadStatus
                        : Status::error(loadStatus.message() + ": " + log);
   }
-  if (Status s = d.check(d.moduleGetFunction(&m->entry, m->module,
-                                             package.entry.c_str()),
-                         "cuModuleGetFunction");
+  if (Status s = d.check(
+          d.moduleGetFunction(&m->entry, m->module, package.entry.c_str()),
+          "cuModuleGetFunction");
       !s.ok())
     return s.withPrefix("entry " + package.entry);
   if (package.sharedBytes > cu::kDefaultSharedLimit)
-    if (Status s = d.check(
-            d.funcSetAttribute(m->entry,
-                               cu::kFuncAttributeMaxDynamicSharedSizeBytes,
-                               static_cast<int>(package.sharedBytes)),
-            "cuFuncSetAttribute");
+    if (Status s =
+            d.check(d.funcSetAttribute(
+                        m->entry, cu::kFuncAttributeMaxDynamicSharedSizeBytes,
+                        static_cast<int>(package.sharedBytes)),
+                    "cuFuncSetAttribute");
         !s.ok())
       return s;
   return m;
@@ -217,10 +215,9 @@ Result<std::vector<int64_t>> stridesOf(const std::string &what,
   if (given.size() != shape.size())
     return Status::error(what + ": " + std::to_string(given.size()) +
                          " strides for rank " + std::to_string(shape.size()));
-  if (!given.empty() && given.back() != 1)
+  if (given.back() != 1)
     return Status::error(what + ": innermost stride " +
-                         std::to_string(given.back()) +
-                         ", the kernel needs 1");
+                         std::to_string(given.back()) + ", the kernel needs 1");
   for (int64_t s : given)
     if (s < 0)
       return Status::error(what + ": negative stride " + std::to_string(s));
@@ -240,11 +237,11 @@ Result<LaunchPlan> attn::runtime::planLaunch(const KernelPackage &package,
     return outShapes.status();
   size_t numInputs = package.inputs.size(), numOutputs = package.outputs.size();
   if (args.inputs.size() != numInputs || args.outputs.size() != numOutputs)
-    return Status::error(
-        "the package takes " + std::to_string(numInputs) + " inputs and " +
-        std::to_string(numOutputs) + " outputs, got " +
-        std::to_string(args.inputs.size()) + " and " +
-        std::to_string(args.outputs.size()) + " device pointers");
+    return Status::error("the package takes " + std::to_string(numInputs) +
+                         " inputs and " + std::to_string(numOutputs) +
+                         " outputs, got " + std::to_string(args.inputs.size()) +
+                         " and " + std::to_string(args.outputs.size()) +
+                         " device pointers");
   if ((!args.inputStrides.empty() && args.inputStrides.size() != numInputs) ||
       (!args.outputStrides.empty() && args.outputStrides.size() != numOutputs))
     return Status::error("stride lists must be empty or one per tensor");
@@ -343,10 +340,9 @@ Status attn::runtime::launch(const GpuModule &module,
   std::vector<void *> params;
   for (uint64_t &word : plan->parameters)
     params.push_back(&word);
-  return d.check(d.launchKernel(module.function(), plan->grid[0],
-                                plan->grid[1], plan->grid[2], plan->block[0],
-                                plan->block[1], plan->block[2],
-                                plan->sharedBytes,
+  return d.check(d.launchKernel(module.function(), plan->grid[0], plan->grid[1],
+                                plan->grid[2], plan->block[0], plan->block[1],
+                                plan->block[2], plan->sharedBytes,
                                 static_cast<CuStream>(arguments.stream),
                                 params.empty() ? nullptr : params.data(),
                                 nullptr),
@@ -380,9 +376,8 @@ attn::runtime::toPackageBytes(const TensorDecl &tensor, const NpyArray &array) {
         std::memcpy(bytes.data() + 4 * i, &values[i], 4);
         continue;
       }
-      uint16_t bits = tensor.dtype == DType::BF16
-                          ? floatToBFloat16(values[i])
-                          : floatToHalf(values[i]);
+      uint16_t bits = tensor.dtype == DType::BF16 ? floatToBFloat16(values[i])
+                                                  : floatToHalf(values[i]);
       std::memcpy(bytes.data() + 2 * i, &bits, 2);
     }
     return bytes;
@@ -422,9 +417,9 @@ attn::runtime::toPackageBytes(const TensorDecl &tensor, const NpyArray &array) {
   return bytes;
 }
 
-Result<NpyArray> attn::runtime::toFloat32Array(DType dtype,
-                                               const std::vector<int64_t> &shape,
-                                               const std::vector<uint8_t> &bytes) {
+Result<NpyArray>
+attn::runtime::toFloat32Array(DType dtype, const std::vector<int64_t> &shape,
+                              const std::vector<uint8_t> &bytes) {
   int64_t n = numElements(shape);
   size_t width = byteWidth(dtype);
   if (n < 0 || bytes.size() != static_cast<uint64_t>(n) * width)
@@ -537,8 +532,8 @@ private:
 
 /// `bytes` = `n` elements of `width` bytes, unless that overflows size_t.
 bool byteCount(int64_t n, size_t width, size_t &bytes) {
-  if (n < 0 || static_cast<uint64_t>(n) >
-                   std::numeric_limits<size_t>::max() / std::max<size_t>(width, 1))
+  if (n < 0 || static_cast<uint64_t>(n) > std::numeric_limits<size_t>::max() /
+                                              std::max<size_t>(width, 1))
     return false;
   bytes = static_cast<size_t>(n) * width;
   return true;
@@ -656,8 +651,8 @@ Result<HostRun> attn::runtime::runOnHost(const KernelPackage &package,
               d.check(d.eventRecord(end.event, stream.stream), "cuEventRecord");
           !s.ok())
         return s;
-      if (Status s = d.check(d.eventSynchronize(end.event),
-                             "cuEventSynchronize");
+      if (Status s =
+              d.check(d.eventSynchronize(end.event), "cuEventSynchronize");
           !s.ok())
         return s.withPrefix("running " + package.entry);
       float ms = 0;
@@ -677,9 +672,9 @@ Result<HostRun> attn::runtime::runOnHost(const KernelPackage &package,
   for (size_t i = 0; i < outputBytes.size(); ++i) {
     std::vector<uint8_t> bytes(outputBytes[i]);
     if (!bytes.empty())
-      if (Status s = d.check(d.memcpyDtoH(bytes.data(), args.outputs[i],
-                                          bytes.size()),
-                             "cuMemcpyDtoH");
+      if (Status s =
+              d.check(d.memcpyDtoH(bytes.data(), args.outputs[i], bytes.size()),
+                      "cuMemcpyDtoH");
           !s.ok())
         return s;
     Result<NpyArray> array =

@@ -131,12 +131,11 @@ void attn::runtime::portableCosSinTurns(double t, double &cosine,
   }
 }
 
-std::vector<float> attn::runtime::normalInputs(uint64_t seed,
-                                               unsigned inputIndex,
-                                               size_t count) {
+std::vector<float>
+attn::runtime::normalInputs(uint64_t seed, unsigned inputIndex, size_t count) {
   uint64_t state = seed;
-  state = next(state) ^ (static_cast<uint64_t>(inputIndex) *
-                         0xD1B54A32D192ED03ull);
+  state =
+      next(state) ^ (static_cast<uint64_t>(inputIndex) * 0xD1B54A32D192ED03ull);
   std::vector<float> values;
   values.reserve(count);
   while (values.size() < count) {

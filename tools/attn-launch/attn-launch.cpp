@@ -141,8 +141,7 @@ Options parseOptions(int argc, char **argv) {
     else if (name == "--check")
       options.check = value;
     else if (name == "--seed")
-      options.seed =
-          number(name, value, std::numeric_limits<uint64_t>::max());
+      options.seed = number(name, value, std::numeric_limits<uint64_t>::max());
     else if (name == "--repeat")
       options.repeat = static_cast<unsigned>(number(name, value, 1000000));
     else if (name == "--warmup")
@@ -168,8 +167,8 @@ SymbolValues parseDims(const KernelPackage &package, const std::string &list) {
       declared |= s == symbol;
     if (!declared)
       fail("--dims: the package declares no symbol '" + symbol + "'");
-    std::optional<uint64_t> value = parseUnsigned(
-        item.substr(eq + 1), std::numeric_limits<int64_t>::max());
+    std::optional<uint64_t> value =
+        parseUnsigned(item.substr(eq + 1), std::numeric_limits<int64_t>::max());
     if (!value)
       fail("--dims: bad value in '" + item + "'");
     if (!values.emplace(symbol, static_cast<int64_t>(*value)).second)
@@ -212,14 +211,22 @@ std::vector<NpyArray> readInputs(const KernelPackage &package,
     if (!isFloat(input.dtype))
       fail("input " + input.name + " is " + stringify(input.dtype) +
            ", which is not drawn at random: give it with --inputs");
+    for (const Extent &extent : input.dims)
+      if (extent.isSymbol() && !values.count(extent.symbol))
+        fail("input " + input.name + ": no input file binds symbol " +
+             extent.symbol + ": give --dims " + extent.symbol + "=<extent>");
     Result<std::vector<int64_t>> shape = tensorShape(input, values);
     if (!shape.ok())
-      fail("input " + shape.message() +
-           " by any input file: give it with --dims SYM=N");
+      fail("input " + shape.message());
     int64_t n = numElements(*shape);
-    arrays[i] = makeNpyFloat32(
-        *shape, normalInputs(options.seed, static_cast<unsigned>(i),
-                             static_cast<size_t>(n)));
+    // Beyond any GPU's memory; refused here rather than failing to allocate.
+    constexpr int64_t kMaxRandomElements = int64_t(1) << 34;
+    if (n > kMaxRandomElements)
+      fail("input " + input.name + " of shape " + shapeString(*shape) +
+           " has more than 2^34 elements to draw");
+    arrays[i] = makeNpyFloat32(*shape, normalInputs(options.seed,
+                                                    static_cast<unsigned>(i),
+                                                    static_cast<size_t>(n)));
   }
   return arrays;
 }
@@ -266,8 +273,7 @@ CheckFiles readCheckFiles(const std::string &refPath,
 }
 
 /// Prints the comparison and says whether it passed.
-bool report(const char *what, const CheckFiles &files,
-            const NpyArray &output) {
+bool report(const char *what, const CheckFiles &files, const NpyArray &output) {
   std::vector<float> values;
   std::string error;
   if (!npyToFloat(output, values, error))
@@ -275,11 +281,10 @@ bool report(const char *what, const CheckFiles &files,
   ToleranceReport r =
       compareWithReference(values, output.shape, files.reference, files.naive,
                            files.shape, files.mapping);
-  std::string rows =
-      files.mapping.axis < 0
-          ? "all"
-          : std::to_string(files.mapping.rows.size()) + " of " +
-                std::to_string(output.shape[files.mapping.axis]);
+  std::string rows = files.mapping.axis < 0
+                         ? "all"
+                         : std::to_string(files.mapping.rows.size()) + " of " +
+                               std::to_string(output.shape[files.mapping.axis]);
   std::printf("%s%s the fp64 reference on %s query rows: max|%s - ref| = "
               "%.3g, bound %.3g (2 x naive-in-input-precision error + 1e-5)\n",
               what, r.pass ? "matched" : "DID NOT MATCH", rows.c_str(),

@@ -36,10 +36,11 @@ struct RowMapping {
 /// `outputShape`, whose reference extent must be rows.size(); checks that
 /// `naiveShape` is `referenceShape` and that every row lies in the output.
 /// When no dim differs, the reference covers the whole output.
-Result<RowMapping> matchReferenceRows(const std::vector<int64_t> &outputShape,
-                                      const std::vector<int64_t> &referenceShape,
-                                      const std::vector<int64_t> &naiveShape,
-                                      const std::vector<int64_t> &rows);
+Result<RowMapping>
+matchReferenceRows(const std::vector<int64_t> &outputShape,
+                   const std::vector<int64_t> &referenceShape,
+                   const std::vector<int64_t> &naiveShape,
+                   const std::vector<int64_t> &rows);
 
 /// What compareWithReference found.
 struct ToleranceReport {

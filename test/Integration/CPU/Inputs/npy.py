@@ -51,8 +51,9 @@ def read(path):
     shape = header[header.index("(") + 1:header.index(")")]
     nans = sum(1 for v in vals if math.isnan(v))
     finite = [v for v in vals if not math.isnan(v)]
+    nan = float("nan")
     print("dtype f4 shape (%s) n %d nan %d min %.3g max %.3g" % (
-        shape, n, nans, min(finite), max(finite)))
+        shape, n, nans, min(finite, default=nan), max(finite, default=nan)))
 
 
 if __name__ == "__main__":
