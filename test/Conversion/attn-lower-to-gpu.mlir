@@ -22,18 +22,21 @@
 // CHECK: %[[SK:.+]] = memref.dim %[[K]], %c2
 // CHECK: scf.if
 // CHECK: %[[HKV:.+]] = arith.divui %[[H]], %c4
-// The row of Q and the output row live in thread-local memory.
-// CHECK: memref.alloca() : memref<64xf32>
-// CHECK: memref.alloca() : memref<32xf32>
-// Causal: keys up to min(q + 1, Sk), the running max and denominator carried.
-// CHECK: %[[R:.+]]:2 = scf.for %[[KEY:[a-z0-9_]+]] = %{{.+}} to %{{.+}} step %c1 iter_args(%{{.+}} = %cst{{.*}}, %{{.+}} = %cst{{.*}}) -> (f32, f32)
-// CHECK:   memref.load %[[K]][%[[B]], %[[HKV]], %[[KEY]], %{{.+}}]
-// CHECK:   arith.maximumf
-// CHECK:   math.exp
-// CHECK:   memref.load %[[V]][%[[B]], %[[HKV]], %[[KEY]], %{{.+}}]
+// Short rows (64 + 32 elements) live in registers: one vector load per row.
+// CHECK: %[[QROW:.+]] = vector.load %[[Q]][%[[B]], %[[H]], %[[Q0]], %c0] : {{.*}}, vector<64xbf16>
+// CHECK: %[[QF:.+]] = arith.extf %[[QROW]] : vector<64xbf16> to vector<64xf32>
+// Causal: keys up to min(q + 1, Sk); running max, denominator and output row.
+// CHECK: %[[R:.+]]:3 = scf.for %[[KEY:[a-z0-9_]+]] = %{{.+}} to %{{.+}} step %c1 iter_args({{.*}}) -> (f32, f32, vector<32xf32>)
+// CHECK:   vector.load %[[K]][%[[B]], %[[HKV]], %[[KEY]], %c0] : {{.*}}, vector<64xbf16>
+// CHECK:   vector.reduction <add>
+// CHECK:   scf.if
+// CHECK:     arith.maximumf
+// CHECK:     math.exp
+// CHECK:     vector.load %[[V]][%[[B]], %[[HKV]], %[[KEY]], %c0] : {{.*}}, vector<32xbf16>
+// CHECK:     vector.fma
 // Normalised once; LSE = m + log l, -inf for a row with no key.
 // CHECK: arith.cmpf ogt, %[[R]]#1
-// CHECK: memref.store %{{.+}}, %[[O]][%[[B]], %[[H]], %[[Q0]], %{{.+}}]
+// CHECK: vector.store %{{.+}}, %[[O]][%[[B]], %[[H]], %[[Q0]], %c0]
 // CHECK: math.log %[[R]]#1
 // CHECK: memref.store %{{.+}}, %[[LSE]][%[[B]], %[[H]], %[[Q0]]]
 // BLOCK: grid = ["cdiv(SQ,64)", "8", "B"]
@@ -42,6 +45,19 @@ func.func @gqa_causal(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: 
   %o, %l = attn.attention %q, %k, %v {mask = #attn.mask<causal>, return_lse}
       : tensor<?x8x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x32xbf16> -> tensor<?x8x?x32xbf16>, tensor<?x8x?xf32>
   return %o, %l : tensor<?x8x?x32xbf16>, tensor<?x8x?xf32>
+}
+
+// -----
+
+// Rows of 128 + 128 elements would spill: they live in thread-local memory.
+// CHECK-LABEL: gpu.func @long_rows
+// CHECK: memref.alloca() : memref<128xf32>
+// CHECK: memref.alloca() : memref<128xf32>
+// CHECK-NOT: vector.load
+// CHECK: gpu.return
+func.func @long_rows(%q: tensor<1x2x64x128xf16>, %k: tensor<1x2x64x128xf16>, %v: tensor<1x2x64x128xf16>) -> tensor<1x2x64x128xf16> {
+  %o = attn.attention %q, %k, %v : tensor<1x2x64x128xf16>, tensor<1x2x64x128xf16>, tensor<1x2x64x128xf16> -> tensor<1x2x64x128xf16>
+  return %o : tensor<1x2x64x128xf16>
 }
 
 // -----

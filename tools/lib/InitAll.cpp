@@ -35,6 +35,8 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -63,7 +65,8 @@ void attn::registerAllDialects(mlir::DialectRegistry &registry) {
   // that serialises gpu.modules with the NVPTX backend, the translations to
   // LLVM IR, and the conversions to the LLVM dialect.
   registry.insert<mlir::gpu::GPUDialect, mlir::NVVM::NVVMDialect,
-                  mlir::LLVM::LLVMDialect, mlir::cf::ControlFlowDialect>();
+                  mlir::LLVM::LLVMDialect, mlir::cf::ControlFlowDialect,
+                  mlir::vector::VectorDialect>();
   mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerGPUDialectTranslation(registry);
@@ -77,6 +80,7 @@ void attn::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerConvertMemRefToLLVMInterface(registry);
   mlir::registerConvertNVVMToLLVMInterface(registry);
   mlir::ub::registerConvertUBToLLVMInterface(registry);
+  mlir::vector::registerConvertVectorToLLVMInterface(registry);
   mlir::NVVM::registerConvertGpuToNVVMInterface(registry);
 }
 

@@ -52,7 +52,9 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
           attributes {attn.block_q = 128 : i64, known_block_size = array<i32: 128, 1, 1>, ...} {
         // q = block_id.x * 128 + thread_id.x; h = block_id.y; b = block_id.z
         // keys [lo, hi) from the mask's buildKVRange for the row
-        // scf.for over them: score (ScorePoint), online softmax in registers
+        // scf.for over them: score (ScorePoint), online softmax; the query
+        // and output rows in registers (vectors) when Dqk + Dv <= 160, else
+        // in thread-local memory
         // O row = acc / l (0 if no key), LSE = m + log l (-inf if none)
       }
     }
@@ -72,6 +74,7 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];
