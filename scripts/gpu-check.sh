@@ -7,7 +7,8 @@
 #      LSE) on the sampled rows with the fp64 reference made by attn-run;
 #   3. runs compute-sanitizer memcheck and racecheck on a small subset;
 #   4. runs the benchmark against the peers (bench/gpu/run_bench.py) on the
-#      workloads matching BENCH (a regex; empty: skip).
+#      workloads matching BENCH (a regex; empty: skip), with BENCH_FLAGS
+#      added (e.g. "--repeat 5 --warmup 1" for our slow kernels).
 # Logs and tables go to $OUT (default gpu-out/). Ends with "N passed, N
 # failed" over steps 2 and 3.
 set -uo pipefail
@@ -68,7 +69,8 @@ if [ -n "$BENCH" ]; then
   echo "== benchmark against the peers"
   PYTHONUNBUFFERED=1 python3 bench/gpu/run_bench.py --only "$BENCH" \
     --packages gpu-work/bench --attn-launch "$launch" \
-    --markdown "$OUT/bench.md" --json "$OUT/bench.json" 2>&1 | tee "$OUT/bench.log"
+    --markdown "$OUT/bench.md" --json "$OUT/bench.json" ${BENCH_FLAGS:-} \
+    2>&1 | tee "$OUT/bench.log"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
