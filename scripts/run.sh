@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up attn (scripts/setup.sh) and runs the main job on one spec: compile
-# it with attn-to-cpu, run it on random inputs on the CPU, say whether it
-# matched the fp64 reference, and print its tile report.
+# it (attn-to-ptx when a GPU answers, else attn-to-cpu), run it on random
+# inputs on that device, say whether it matched the fp64 reference, and
+# print its tile report. DEVICE=cpu|cuda forces a device.
 # Usage: scripts/run.sh [SPEC.mlir] [extra attn-run flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,9 +10,11 @@ BUILD_DIR=${BUILD_DIR:-build}
 spec=${1:-examples/quickstart.mlir}
 shift || true
 scripts/setup.sh >&2 || { echo "run: setup failed" >&2; exit 1; }
-device=cpu
-if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
-  echo "run: a GPU is present, but the CUDA path is not built yet; running on the CPU" >&2
+device=${DEVICE:-cpu}
+if [ -z "${DEVICE:-}" ] && command -v nvidia-smi >/dev/null 2>&1 &&
+   nvidia-smi -L >/dev/null 2>&1; then
+  device=cuda
 fi
+echo "run: running $spec on the $device" >&2
 "$BUILD_DIR/bin/attn-run" "$spec" --device "$device" --seed 1 --check --repeat 3 "$@"
 exec "$BUILD_DIR/bin/attn-opt" "$spec" --attn-tile-report='q-tile=64 kv-tile=64' -o /dev/null

@@ -19,7 +19,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Dialect/Attn/Reference/Reference.h"
+#include "attn/Conversion/Passes.h"
 #include "attn/InitAll.h"
+#include "attn/Pipelines/Pipelines.h"
+#include "attn/Runtime/KernelPackage.h"
+#include "attn/Runtime/Launcher.h"
 #include "attn/Runtime/Float16.h"
 #include "attn/Runtime/Npy.h"
 #include "attn/Runtime/RandomInputs.h"
@@ -28,6 +32,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -73,6 +78,10 @@ static cl::opt<unsigned>
                        "--seed, the first and the last among them (0: all)"),
               cl::init(64));
 
+static cl::opt<std::string> chip("chip",
+                                 cl::desc("With --device cuda, the chip to "
+                                          "compile for (sm_80, sm_90a)"),
+                                 cl::init("sm_90a"));
 static cl::opt<std::string> writeReference(
     "write-reference",
     cl::desc("Write the fp64 reference and the naive (input-precision) "
@@ -359,13 +368,105 @@ static std::vector<std::string> splitList(llvm::StringRef list) {
   return items;
 }
 
+/// Runs the compiled CPU kernel; with --repeat, prints the median time.
+static void runOnCpu(CpuKernel &kernel, std::vector<Buffer> &inputs,
+                     std::vector<Buffer> &results) {
+  std::vector<HostBuffer> in, out;
+  for (Buffer &b : inputs)
+    in.push_back(b.host());
+  for (Buffer &b : results)
+    out.push_back(b.host());
+  if (auto err = kernel.run(in, out))
+    fail(llvm::toString(std::move(err)));
+  if (repeat > 0) {
+    std::vector<double> times;
+    for (unsigned r = 0; r < repeat; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      if (auto err = kernel.run(in, out))
+        fail(llvm::toString(std::move(err)));
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+    std::sort(times.begin(), times.end());
+    llvm::outs() << "median time: "
+                 << llvm::format("%.3f", times[times.size() / 2]) << " ms over "
+                 << repeat << " runs (" << device << ")\n";
+  }
+
+}
+
+/// The spec's entry compiled for the GPU as a kernel package (in memory).
+static runtime::KernelPackage compileForGpu(llvm::StringRef spec,
+                                            llvm::StringRef entryName) {
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(spec, &context);
+  if (!module)
+    fail("the spec does not parse");
+  // Only the entry becomes a kernel.
+  for (auto fn : llvm::make_early_inc_range(
+           module->getOps<mlir::func::FuncOp>()))
+    if (fn.getName() != entryName)
+      fn.erase();
+  mlir::PassManager pm(&context);
+  AttnToPtxOptions options;
+  options.chip = chip;
+  buildAttnToPtxPipeline(pm, options);
+  if (mlir::failed(pm.run(*module)))
+    fail("the GPU pipeline failed (see the diagnostics above)");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (mlir::failed(writeKernelPackage(*module, os)))
+    fail("no kernel package");
+  auto package = runtime::parseKernelPackage(text);
+  if (!package.ok())
+    fail("the kernel package: " + package.message());
+  return package.take();
+}
+
+/// Runs the spec on the GPU through the runtime (inputs converted to the
+/// package's dtypes, outputs back as float32).
+static void runOnGpu(llvm::StringRef spec, llvm::StringRef entryName,
+                     std::vector<Buffer> &inputs,
+                     std::vector<Buffer> &results) {
+  runtime::KernelPackage package = compileForGpu(spec, entryName);
+  std::vector<runtime::NpyArray> arrays;
+  for (Buffer &b : inputs) {
+    mlir::Type t = b.elementType;
+    if (t.isF32() || t.isF16() || t.isBF16()) {
+      arrays.push_back(runtime::makeNpyFloat32(b.shape, toFloats(b)));
+      continue;
+    }
+    runtime::NpyArray a;
+    a.dtype = t.isInteger(64)   ? "<i8"
+              : t.isInteger(32) ? "<i4"
+              : t.isInteger(1)  ? "|b1"
+                                : "|i1";
+    a.shape = b.shape;
+    a.bytes = b.bytes;
+    arrays.push_back(std::move(a));
+  }
+  auto run = runtime::runOnHost(package, arrays, repeat, repeat ? 1 : 0);
+  if (!run.ok())
+    fail(run.message());
+  for (auto [result, array] : llvm::zip(results, run->outputs)) {
+    result.elementType = mlir::Float32Type::get(result.elementType.getContext());
+    result.shape = array.shape;
+    result.bytes = array.bytes;
+  }
+  if (repeat > 0)
+    llvm::outs() << "median time: " << llvm::format("%.3f", run->medianMs)
+                 << " ms over " << repeat << " runs (cuda, "
+                 << run->deviceName << ")\n";
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "attn-run: run an attn spec\n");
 
-  if (device == "cuda")
-    fail("--device cuda is not available in this build yet; use --device cpu");
-  if (device != "cpu")
+  if (device != "cpu" && device != "cuda")
     fail("unknown device '" + device + "', expected cpu or cuda");
 
   auto file = llvm::MemoryBuffer::getFile(specPath);
@@ -437,28 +538,10 @@ int main(int argc, char **argv) {
     fail("the entry returns " + llvm::Twine(results.size()) +
          " results, --outputs names " + llvm::Twine(outputPaths.size()));
 
-  std::vector<HostBuffer> in, out;
-  for (Buffer &b : inputs)
-    in.push_back(b.host());
-  for (Buffer &b : results)
-    out.push_back(b.host());
-  if (auto err = (*kernel)->run(in, out))
-    fail(llvm::toString(std::move(err)));
-  if (repeat > 0) {
-    std::vector<double> times;
-    for (unsigned r = 0; r < repeat; ++r) {
-      auto start = std::chrono::steady_clock::now();
-      if (auto err = (*kernel)->run(in, out))
-        fail(llvm::toString(std::move(err)));
-      times.push_back(std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
-    }
-    std::sort(times.begin(), times.end());
-    llvm::outs() << "median time: "
-                 << llvm::format("%.3f", times[times.size() / 2]) << " ms over "
-                 << repeat << " runs (" << device << ")\n";
-  }
+  if (device == "cuda")
+    runOnGpu((*file)->getBuffer(), (*kernel)->getEntryName(), inputs, results);
+  else
+    runOnCpu(**kernel, inputs, results);
 
   int status = 0;
   if (check && !checkWithReference((*file)->getBuffer(),
