@@ -41,4 +41,5 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["attn-launch", "attn-opt", "attn-run", "attn-unittests"], tool_dirs)
+    ["attn-jit-example", "attn-launch", "attn-opt", "attn-run",
+     "attn-unittests"], tool_dirs)
