@@ -49,15 +49,35 @@ func.func @gqa_causal(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: 
 
 // -----
 
-// Rows of 128 + 128 elements would spill: they live in thread-local memory.
+// Rows of 128 + 128 elements would spill in one thread: two lanes share a
+// row (256 threads a block), each with a half of the query and output rows,
+// summing the dot product with a butterfly shuffle within the pair.
 // CHECK-LABEL: gpu.func @long_rows
-// CHECK: memref.alloca() : memref<128xf32>
-// CHECK: memref.alloca() : memref<128xf32>
-// CHECK-NOT: vector.load
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK: %[[LANE:.+]] = arith.remui %{{.+}}, %c2 : index
+// CHECK: %[[OFF:.+]] = arith.muli %[[LANE]], %c64 : index
+// CHECK: vector.load %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %[[OFF]]] {{.*}} vector<64xf16>
+// CHECK: scf.for
+// CHECK:   vector.reduction <add>
+// CHECK:   nvvm.shfl.sync bfly
 // CHECK: gpu.return
 func.func @long_rows(%q: tensor<1x2x64x128xf16>, %k: tensor<1x2x64x128xf16>, %v: tensor<1x2x64x128xf16>) -> tensor<1x2x64x128xf16> {
   %o = attn.attention %q, %k, %v : tensor<1x2x64x128xf16>, tensor<1x2x64x128xf16>, tensor<1x2x64x128xf16> -> tensor<1x2x64x128xf16>
   return %o : tensor<1x2x64x128xf16>
+}
+
+// -----
+
+// Rows that no lane split fits (165 + 5 elements) live in thread-local memory.
+// CHECK-LABEL: gpu.func @odd_rows
+// CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
+// CHECK: memref.alloca() : memref<165xf32>
+// CHECK: memref.alloca() : memref<5xf32>
+// CHECK-NOT: vector.load
+// CHECK: gpu.return
+func.func @odd_rows(%q: tensor<1x2x64x165xf16>, %k: tensor<1x2x64x165xf16>, %v: tensor<1x2x64x5xf16>) -> tensor<1x2x64x5xf16> {
+  %o = attn.attention %q, %k, %v : tensor<1x2x64x165xf16>, tensor<1x2x64x165xf16>, tensor<1x2x64x5xf16> -> tensor<1x2x64x5xf16>
+  return %o : tensor<1x2x64x5xf16>
 }
 
 // -----

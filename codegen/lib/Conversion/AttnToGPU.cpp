@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -50,6 +51,23 @@ namespace {
 /// 160 keeps D = 64 spill-free (167 registers on sm_90a); D = 128 in
 /// registers needs 255 and spills.
 constexpr int64_t kMaxRegisterElements = 160;
+
+/// Threads that share one query row: the fewest (1, 2, 4 or 8) whose slices
+/// of the query and output rows fit kMaxRegisterElements; 1 when none does
+/// (the rows then live in thread-local memory).
+static int64_t lanesPerRow(int64_t dqk, int64_t dv) {
+  for (int64_t lanes : {1, 2, 4, 8})
+    if (dqk % lanes == 0 && dv % lanes == 0 &&
+        (dqk + dv) / lanes <= kMaxRegisterElements)
+      return lanes;
+  return 1;
+}
+
+/// The kernel's head dims (Q's and V's last extents) of an entry.
+static std::pair<int64_t, int64_t> headDims(AttentionOp op) {
+  return {op.getQuery().getType().getDimSize(3),
+          op.getValue().getType().getDimSize(3)};
+}
 
 /// The memref a kernel receives for a tensor argument or result: the same
 /// shape and element type, any strides but a unit innermost one.
@@ -129,6 +147,14 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     }
   }
 
+  /// Query rows per block: block-q, fewer where lanes share rows so that a
+  /// block keeps at most 256 threads (the register file holds 256 threads
+  /// of up to 255 registers).
+  int64_t rowsPerBlock(int64_t dqk, int64_t dv) const {
+    return std::max<int64_t>(
+        1, std::min<int64_t>(blockQ, 256 / lanesPerRow(dqk, dv)));
+  }
+
   LogicalResult lower(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
     // The entry: one attn.attention of the arguments, results returned.
     Block &body = fn.getBody().front();
@@ -163,8 +189,10 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     auto kernel = gpu::GPUFuncOp::create(
         b, loc, fn.getName(), b.getFunctionType(argTypes, {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+    auto [dqk, dv] = headDims(attention);
     kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(blockQ), 1, 1}));
+        {static_cast<int32_t>(rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv)),
+         1, 1}));
     // What the package writer needs: the entry's signature and geometry,
     // kept on the top module (the kernel itself becomes PTX).
     fn->getParentOfType<ModuleOp>()->setAttr(
@@ -292,15 +320,17 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     if (fn.getNumResults() > 1)
       describe("output", "lse", fn.getResultTypes()[1], {"B", "", "SQ"});
 
-    // Grid (ceil(Sq / block-q), Hq, B).
+    // Grid (ceil(Sq / rows), Hq, B).
     auto qType = op.getQuery().getType();
+    auto [dqk, dv] = headDims(op);
+    int64_t lanes = lanesPerRow(dqk, dv), rows = rowsPerBlock(dqk, dv);
     auto extent = [&](int64_t size, StringRef sym) {
       return ShapedType::isDynamic(size) ? sym.str() : std::to_string(size);
     };
     std::string tiles =
         qType.isDynamicDim(seqAxis)
-            ? "cdiv(SQ," + std::to_string(blockQ) + ")"
-            : std::to_string((qType.getDimSize(seqAxis) + blockQ - 1) / blockQ);
+            ? "cdiv(SQ," + std::to_string(rows) + ")"
+            : std::to_string((qType.getDimSize(seqAxis) + rows - 1) / rows);
     SmallVector<Attribute> grid = {
         b.getStringAttr(tiles),
         b.getStringAttr(extent(qType.getDimSize(headAxis), "")),
@@ -312,7 +342,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
         {b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
          b.getNamedAttr("symbols", b.getArrayAttr(symbolList)),
          b.getNamedAttr("grid", b.getArrayAttr(grid)),
-         b.getNamedAttr("block", b.getI64IntegerAttr(blockQ))});
+         b.getNamedAttr("block", b.getI64IntegerAttr(rows * lanes))});
   }
 
   /// attn.kernels with this function's description added.
@@ -350,8 +380,13 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     Value tile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
     Value head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
     Value batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+    // `lanes` consecutive threads share a row, each holding a slice of the
+    // query and output rows.
+    int64_t lanes = lanesPerRow(dqk, dv);
+    Value lane = arith::RemUIOp::create(b, loc, tid, c(lanes));
     Value q = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, tile, c(blockQ)), tid);
+        b, loc, arith::MulIOp::create(b, loc, tile, c(rowsPerBlock(dqk, dv))),
+        arith::DivUIOp::create(b, loc, tid, c(lanes)));
     Value qLen = memref::DimOp::create(b, loc, query, seqAxis);
     Value kvLen = memref::DimOp::create(b, loc, key, seqAxis);
     Value inside =
@@ -424,15 +459,42 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
                                    .getResult());
     };
 
-    if (dqk + dv <= kMaxRegisterElements) {
+    if ((dqk + dv) / lanes <= kMaxRegisterElements) {
+      int64_t sq = dqk / lanes, sv = dv / lanes;
+      // Sums across the lanes of a row: butterfly shuffles within the row's
+      // group of lanes only (rows of a warp may take different paths).
+      Value laneId = arith::IndexCastOp::create(
+          b, loc, b.getI32Type(),
+          arith::RemUIOp::create(b, loc, tid, c(32)));
+      auto i32 = [&](int64_t v) -> Value {
+        return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+      };
+      Value groupMask = arith::ShLIOp::create(
+          b, loc, i32((int64_t(1) << lanes) - 1),
+          arith::MulIOp::create(
+              b, loc, arith::DivUIOp::create(b, loc, laneId, i32(lanes)),
+              i32(lanes)));
+      auto sumLanes = [&](OpBuilder &b, Location loc, Value x) {
+        for (int64_t offset = lanes / 2; offset >= 1; offset /= 2) {
+          Value other = NVVM::ShflOp::create(
+              b, loc, x.getType(), groupMask, x,
+              arith::ConstantIntOp::create(b, loc, b.getI32Type(), offset),
+              arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0x1f),
+              NVVM::ShflKind::bfly, UnitAttr());
+          x = arith::AddFOp::create(b, loc, x, other);
+        }
+        return x;
+      };
+      Value qOff = arith::MulIOp::create(b, loc, lane, c(sq));
+      Value vOff = arith::MulIOp::create(b, loc, lane, c(sv));
       // The query row and the output row live in registers (vectors): one
       // vector load per row of K and V.
       auto rowType = [&](int64_t n, Type t) { return VectorType::get({n}, t); };
       auto loadRow = [&](OpBuilder &b, Location loc, Value t, int64_t n,
-                         Value h, Value s) -> Value {
+                         Value h, Value s, Value offset) -> Value {
         Type elem = cast<MemRefType>(t.getType()).getElementType();
         Value row = vector::LoadOp::create(b, loc, rowType(n, elem), t,
-                                           at(h, s, c(0)));
+                                           at(h, s, offset));
         if (elem == f32)
           return row;
         return arith::ExtFOp::create(b, loc, rowType(n, f32), row);
@@ -441,17 +503,19 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
         return vector::BroadcastOp::create(b, loc, rowType(n, f32), x)
             .getResult();
       };
-      Value qRow = loadRow(b, loc, query, dqk, head, q);
+      Value qRow = loadRow(b, loc, query, sq, head, q, qOff);
       Value acc0 = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(rowType(dv, f32), 0.0f));
+          b, loc, DenseElementsAttr::get(rowType(sv, f32), 0.0f));
       auto keys = loop(
           b, loc, lo, hi, {fconst(ninf), fconst(0.0), acc0},
           [&](OpBuilder &b, Location loc, Value k, ValueRange state) {
             Value m = state[0], l = state[1], acc = state[2];
             Value products = arith::MulFOp::create(
-                b, loc, qRow, loadRow(b, loc, key, dqk, kvHead, k));
-            Value dot = vector::ReductionOp::create(
-                b, loc, vector::CombiningKind::ADD, products);
+                b, loc, qRow, loadRow(b, loc, key, sq, kvHead, k, qOff));
+            Value dot = sumLanes(b, loc,
+                                 vector::ReductionOp::create(
+                                     b, loc, vector::CombiningKind::ADD,
+                                     products));
             auto [s, counts] = scoreOf(b, loc, dot, k);
             auto step = scf::IfOp::create(b, loc, TypeRange{f32, f32, acc.getType()},
                                           counts, /*withElseRegion=*/true);
@@ -464,10 +528,10 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
               Value p = math::ExpOp::create(
                   b, loc, arith::SubFOp::create(b, loc, s, mNew));
               Value scaled = arith::MulFOp::create(b, loc, acc,
-                                                   splat(b, loc, corr, dv));
+                                                   splat(b, loc, corr, sv));
               Value accNew = vector::FMAOp::create(
-                  b, loc, splat(b, loc, p, dv),
-                  loadRow(b, loc, value, dv, kvHead, k), scaled);
+                  b, loc, splat(b, loc, p, sv),
+                  loadRow(b, loc, value, sv, kvHead, k, vOff), scaled);
               Value lNew = math::FmaOp::create(b, loc, l, corr, p);
               scf::YieldOp::create(b, loc, ValueRange{mNew, lNew, accNew});
               b.setInsertionPointToStart(step.elseBlock());
@@ -483,11 +547,16 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
           b, loc, any, arith::DivFOp::create(b, loc, fconst(1.0), l),
           fconst(0.0));
       Value o = arith::MulFOp::create(b, loc, keys.getResult(2),
-                                      splat(b, loc, inv, dv));
+                                      splat(b, loc, inv, sv));
       Type outElem = cast<MemRefType>(out.getType()).getElementType();
       if (outElem != f32)
-        o = arith::TruncFOp::create(b, loc, rowType(dv, outElem), o);
-      vector::StoreOp::create(b, loc, o, out, at(head, q, c(0)));
+        o = arith::TruncFOp::create(b, loc, rowType(sv, outElem), o);
+      vector::StoreOp::create(b, loc, o, out, at(head, q, vOff));
+      // One lane writes the row's LSE.
+      Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          lane, c(0));
+      auto lseIf = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(lseIf.thenBlock());
       storeLse(any, m, l);
       return;
     }

@@ -14,7 +14,7 @@
 // PKG-NEXT: compiler attn 0.1 (MLIR/LLVM 22.{{[0-9]+}})
 // PKG-NEXT: target sm_90a
 // PKG-NEXT: entry window_gqa
-// PKG-NEXT: block 128
+// PKG-NEXT: block 256
 // PKG-NEXT: grid cdiv(SQ,128) 8 B
 // PKG-NEXT: shared 0
 // PKG-NEXT: sym B
@@ -37,7 +37,7 @@
 
 // SM80: chip = "sm_80"
 // SM80-SAME: .target sm_80
-// SM80-SAME: .maxntid 64, 1, 1
+// SM80-SAME: .maxntid 128, 1, 1
 
 // CHIP: attn-to-ptx: chip must be sm_80, sm_90 or sm_90a, found 'sm_70'
 func.func @window_gqa(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>, %v: tensor<?x2x?x128xbf16>) -> (tensor<?x8x?x128xbf16>, tensor<?x8x?xf32>) {
