@@ -294,8 +294,9 @@ def adversarial_cases(seed):
              'tensor<2x2xf32>\n  return %r : tensor<2x2xf32>\n}\n'
              ).replace("EQ", eq)))
     # Each mask kind with extreme parameters: parsed and verified against
-    # static shapes, and with dynamic lengths through the tile report (which
-    # evaluates whatever the verifier let through).
+    # static shapes, with dynamic lengths through the tile report (which
+    # evaluates whatever the verifier let through), and lowered to a GPU
+    # kernel (whose IR builders see the same parameters).
     report = ["--attn-tile-report=seq-q=64 seq-kv=64 q-tile=16 kv-tile=16 "
               "all-heads=true", "-o", "/dev/null"]
     for template in mask_kind_templates():
@@ -306,6 +307,9 @@ def adversarial_cases(seed):
             cases.append(Case("tile report of mask %s" % mask,
                               attention(mask, qtype="tensor<?x8x?x64xf32>"),
                               report, group="extreme mask parameters"))
+            cases.append(Case("GPU kernel of mask %s" % mask, attention(mask),
+                              ["--attn-lower-to-gpu", "-o", "/dev/null"],
+                              group="extreme mask parameters"))
     for i in range(8):
         junk = bytes(rng.randrange(256) for _ in range(rng.choice(
             [16, 256, 4096, 65536])))
