@@ -1,9 +1,9 @@
 //===- AttnToGPU.cpp - attn.attention to a GPU kernel ---------------------===//
 //
 // Lowers an entry function made of one attn.attention into a gpu.func
-// kernel in a gpu.module: a grid of (ceil(Sq / block-q), Hq, B) blocks of
-// block-q threads, each thread owning one query row of one head. A thread
-// walks the key range its mask leaves for its row (buildKVRange, computed
+// kernel in a gpu.module: a grid of (ceil(Sq / R), Hq, B) blocks of R rows
+// of one head, each row owned by L lanes (threads) holding slices of it. A
+// row's lanes walk the key range its mask leaves (buildKVRange, computed
 // at run time from the lengths and the mask's data), computes each score
 // with the same scalar builders as every other lowering (ScorePoint), and
 // keeps the online softmax's running max and denominator in registers and

@@ -42,8 +42,11 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     whose results it returns, becomes a `gpu.func` kernel of the same name
     in `gpu.module @attn_kernels`, taking its arguments and then its results
     as strided memrefs (unit innermost stride). The launch is a grid of
-    (ceil(Sq / block-q), Hq, B) blocks of `block-q` threads, one query row of
-    one head per thread:
+    (ceil(Sq / R), Hq, B) blocks of R x L threads: R query rows of one head
+    a block (block-q, fewer to keep 256 threads), L lanes a row (1, 2, 4 or
+    8: the fewest whose slices of the query and output rows fit 160
+    registers; the dot product is summed across a row's lanes with butterfly
+    shuffles):
 
     ```mlir
     gpu.module @attn_kernels {
