@@ -9,6 +9,7 @@
 #   4. runs the benchmark against the peers (bench/gpu/run_bench.py) on the
 #      workloads matching BENCH (a regex; empty: skip), with BENCH_FLAGS
 #      added (e.g. "--repeat 5 --warmup 1" for our slow kernels).
+# SKIP_EXAMPLES=1 skips steps 2 and 3 (a benchmark-only run).
 # Logs and tables go to $OUT (default gpu-out/). Ends with "N passed, N
 # failed" over steps 2 and 3.
 set -uo pipefail
@@ -31,7 +32,8 @@ fi
 launch=build-rt/bin/attn-launch
 
 echo "== examples on the GPU against the fp64 reference"
-while IFS=$'\t' read -r name list; do
+[ -n "${SKIP_EXAMPLES:-}" ] && echo "(skipped: SKIP_EXAMPLES)"
+[ -n "${SKIP_EXAMPLES:-}" ] || while IFS=$'\t' read -r name list; do
   refs=gpu-work/refs/$name
   check="$refs/ref.npy,$refs/naive.npy,$refs/rows.npy"
   [ -f "$refs/ref_lse.npy" ] && check="$check,$refs/ref_lse.npy,$refs/naive_lse.npy"
@@ -49,7 +51,7 @@ while IFS=$'\t' read -r name list; do
 done < gpu-work/examples.txt
 
 echo "== compute-sanitizer"
-for name in quickstart mask_mod neighborhood_1d; do
+[ -n "${SKIP_EXAMPLES:-}" ] || for name in quickstart mask_mod neighborhood_1d; do
   list=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' gpu-work/examples.txt)
   inputs=$(sed "s|[^,]*/inputs/|gpu-work/inputs/|g" <<<"$list")
   for tool in memcheck racecheck; do
