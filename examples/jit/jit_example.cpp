@@ -15,8 +15,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace attn;
@@ -56,8 +56,9 @@ int main(int argc, char **argv) {
   for (auto *t : {&q, &k, &v})
     for (float &x : *t)
       x = normal(rng);
-  std::vector<HostBuffer> in = {
-      {q.data(), {b, 8, s, d}}, {k.data(), {b, 2, s, d}}, {v.data(), {b, 2, s, d}}};
+  std::vector<HostBuffer> in = {{q.data(), {b, 8, s, d}},
+                                {k.data(), {b, 2, s, d}},
+                                {v.data(), {b, 2, s, d}}};
   std::vector<HostBuffer> out = {{o.data(), {b, 8, s, d}}};
   if (llvm::Error err = (*cpuKernel)->cpuKernel()->run(in, out)) {
     llvm::errs() << "error: " << llvm::toString(std::move(err)) << "\n";
@@ -100,7 +101,7 @@ int main(int argc, char **argv) {
                << kernel->package().ptx.size() << " bytes of PTX) in "
                << llvm::format("%.1f", cold) << " ms ("
                << (s1.compiled > compiledBefore ? "compiled"
-                                                 : "from the disk cache")
+                                                : "from the disk cache")
                << "); memory hit " << llvm::format("%.3f", memory)
                << " ms; disk hit " << llvm::format("%.3f", disk) << " ms ("
                << (s2.diskHits ? "hit" : "miss") << ")\n";

@@ -18,13 +18,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "attn/Dialect/Attn/Reference/Reference.h"
 #include "attn/Conversion/Passes.h"
+#include "attn/Dialect/Attn/Reference/Reference.h"
 #include "attn/InitAll.h"
 #include "attn/Pipelines/Pipelines.h"
+#include "attn/Runtime/Float16.h"
 #include "attn/Runtime/KernelPackage.h"
 #include "attn/Runtime/Launcher.h"
-#include "attn/Runtime/Float16.h"
 #include "attn/Runtime/Npy.h"
 #include "attn/Runtime/RandomInputs.h"
 #include "attn/Target/CPU/CpuKernel.h"
@@ -213,12 +213,20 @@ static std::vector<int64_t> sampleQueryRows(int64_t len, int64_t count,
   return rows;
 }
 
-/// Compares the output, and the LSE where the spec returns one, with the
-/// fp64 reference of the spec's attention on the rows --check-rows asks
-/// for; prints the figures.
-static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
-                               const std::vector<Buffer> &inputs,
-                               const std::vector<Buffer> &results) {
+/// The fp64 reference and the naive (input-precision) outputs of the entry's
+/// attention on the query rows --check-rows draws (`rows` empty: all of
+/// them). Errors name `option`.
+struct ReferenceRows {
+  reference::ReferenceResult ref, naive;
+  std::vector<int64_t> rows;
+  int64_t length = 0;
+  unsigned seqAxis = 2;
+  bool hasLse = false;
+};
+static ReferenceRows computeReferenceRows(llvm::StringRef spec,
+                                          llvm::StringRef entryName,
+                                          const std::vector<Buffer> &inputs,
+                                          const llvm::Twine &option) {
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
   mlir::MLIRContext context(registry);
@@ -229,44 +237,61 @@ static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
       op = a;
   });
   if (!op)
-    fail("--check: no attn.attention in the entry");
+    fail(option + ": no attn.attention in the entry");
   std::vector<reference::HostTensor> args;
   for (const Buffer &b : inputs)
     args.push_back(toHostTensor(b));
   auto in = reference::referenceInputsFromArguments(op, args);
   if (!in)
-    fail("--check: " + llvm::toString(in.takeError()));
-  int64_t len = in->query.shape[op.getSeqAxis()];
+    fail(option + ": " + llvm::toString(in.takeError()));
+  ReferenceRows result;
+  result.seqAxis = op.getSeqAxis();
+  result.length = in->query.shape[result.seqAxis];
+  result.hasLse = static_cast<bool>(op.getLse());
   reference::ReferenceOptions options;
-  options.queryRows = sampleQueryRows(len, checkRows, seed);
+  options.queryRows = sampleQueryRows(result.length, checkRows, seed);
+  result.rows = options.queryRows;
   auto ref = reference::computeReference(op, *in, options);
   if (!ref)
-    fail("--check: " + llvm::toString(ref.takeError()));
+    fail(option + ": " + llvm::toString(ref.takeError()));
   auto naive = reference::computeNaive(
       op, *in, op.getQuery().getType().getElementType(), options);
   if (!naive)
-    fail("--check: " + llvm::toString(naive.takeError()));
-  auto report = reference::compareWithTolerance(
-      toHostTensor(results[0]), ref->output, naive->output,
-      {op.getSeqAxis(), options.queryRows});
+    fail(option + ": " + llvm::toString(naive.takeError()));
+  result.ref = std::move(*ref);
+  result.naive = std::move(*naive);
+  return result;
+}
+
+/// Compares the output, and the LSE where the spec returns one, with the
+/// fp64 reference of the spec's attention on the rows --check-rows asks
+/// for; prints the figures.
+static bool checkWithReference(llvm::StringRef spec, llvm::StringRef entryName,
+                               const std::vector<Buffer> &inputs,
+                               const std::vector<Buffer> &results) {
+  ReferenceRows r = computeReferenceRows(spec, entryName, inputs, "--check");
+  int64_t len = r.length;
+  auto report =
+      reference::compareWithTolerance(toHostTensor(results[0]), r.ref.output,
+                                      r.naive.output, {r.seqAxis, r.rows});
   if (!report)
     fail("--check: " + llvm::toString(report.takeError()));
   llvm::outs() << (report->pass ? "matched" : "DID NOT MATCH")
                << " the fp64 reference on ";
-  if (options.queryRows.empty())
+  if (r.rows.empty())
     llvm::outs() << "all " << len;
   else
-    llvm::outs() << options.queryRows.size() << " of " << len;
+    llvm::outs() << r.rows.size() << " of " << len;
   llvm::outs() << " query rows: max|out - ref| = "
                << llvm::format("%.3g", report->maxError) << ", bound "
                << llvm::format("%.3g", report->bound)
                << " (2 x naive-in-input-precision error + 1e-5)\n";
-  if (results.size() < 2 || !op.getLse())
+  if (results.size() < 2 || !r.hasLse)
     return report->pass;
   // The LSE [B, Hq, Sq], on the same rows and under the same rule; a fully
   // masked row must give -inf exactly.
   auto lse = reference::compareWithTolerance(
-      toHostTensor(results[1]), ref->lse, naive->lse, {2, options.queryRows});
+      toHostTensor(results[1]), r.ref.lse, r.naive.lse, {2, r.rows});
   if (!lse)
     fail("--check: LSE: " + llvm::toString(lse.takeError()));
   llvm::outs() << "LSE " << (lse->pass ? "matched" : "DID NOT MATCH")
@@ -293,8 +318,8 @@ static runtime::NpyArray selectRows(const reference::HostTensor &t,
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t row : rows)
       for (int64_t i = 0; i < inner; ++i)
-        values.push_back(static_cast<float>(
-            t.data[(o * t.shape[axis] + row) * inner + i]));
+        values.push_back(
+            static_cast<float>(t.data[(o * t.shape[axis] + row) * inner + i]));
   return runtime::makeNpyFloat32(shape, values);
 }
 
@@ -302,38 +327,14 @@ static runtime::NpyArray selectRows(const reference::HostTensor &t,
 static void writeReferenceRows(llvm::StringRef spec, llvm::StringRef entryName,
                                const std::vector<Buffer> &inputs,
                                const std::string &dir) {
-  mlir::DialectRegistry registry;
-  registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  auto module = mlir::parseSourceString<mlir::ModuleOp>(spec, &context);
-  AttentionOp op;
-  module->walk([&](AttentionOp a) {
-    if (!op && a->getParentOfType<mlir::func::FuncOp>().getName() == entryName)
-      op = a;
-  });
-  if (!op)
-    fail("--write-reference: no attn.attention in the entry");
-  std::vector<reference::HostTensor> args;
-  for (const Buffer &b : inputs)
-    args.push_back(toHostTensor(b));
-  auto in = reference::referenceInputsFromArguments(op, args);
-  if (!in)
-    fail("--write-reference: " + llvm::toString(in.takeError()));
-  int64_t len = in->query.shape[op.getSeqAxis()];
-  reference::ReferenceOptions options;
-  options.queryRows = sampleQueryRows(len, checkRows, seed);
-  std::vector<int64_t> rows = options.queryRows;
+  ReferenceRows r =
+      computeReferenceRows(spec, entryName, inputs, "--write-reference");
+  int64_t len = r.length;
+  std::vector<int64_t> rows = r.rows;
   if (rows.empty()) {
     rows.resize(len);
     std::iota(rows.begin(), rows.end(), 0);
   }
-  auto ref = reference::computeReference(op, *in, options);
-  if (!ref)
-    fail("--write-reference: " + llvm::toString(ref.takeError()));
-  auto naive = reference::computeNaive(
-      op, *in, op.getQuery().getType().getElementType(), options);
-  if (!naive)
-    fail("--write-reference: " + llvm::toString(naive.takeError()));
   std::vector<std::pair<std::string, runtime::NpyArray>> files;
   runtime::NpyArray rowArray;
   rowArray.dtype = "<i8";
@@ -341,12 +342,11 @@ static void writeReferenceRows(llvm::StringRef spec, llvm::StringRef entryName,
   rowArray.bytes.resize(rows.size() * 8);
   std::memcpy(rowArray.bytes.data(), rows.data(), rows.size() * 8);
   files.push_back({"rows.npy", rowArray});
-  files.push_back({"ref.npy", selectRows(ref->output, op.getSeqAxis(), rows)});
-  files.push_back(
-      {"naive.npy", selectRows(naive->output, op.getSeqAxis(), rows)});
-  if (op.getLse()) {
-    files.push_back({"ref_lse.npy", selectRows(ref->lse, 2, rows)});
-    files.push_back({"naive_lse.npy", selectRows(naive->lse, 2, rows)});
+  files.push_back({"ref.npy", selectRows(r.ref.output, r.seqAxis, rows)});
+  files.push_back({"naive.npy", selectRows(r.naive.output, r.seqAxis, rows)});
+  if (r.hasLse) {
+    files.push_back({"ref_lse.npy", selectRows(r.ref.lse, 2, rows)});
+    files.push_back({"naive_lse.npy", selectRows(r.naive.lse, 2, rows)});
   }
   if (auto ec = llvm::sys::fs::create_directories(dir))
     fail("--write-reference: " + dir + ": " + ec.message());
@@ -393,7 +393,6 @@ static void runOnCpu(CpuKernel &kernel, std::vector<Buffer> &inputs,
                  << llvm::format("%.3f", times[times.size() / 2]) << " ms over "
                  << repeat << " runs (" << device << ")\n";
   }
-
 }
 
 /// The spec's entry compiled for the GPU as a kernel package (in memory).
@@ -406,8 +405,8 @@ static runtime::KernelPackage compileForGpu(llvm::StringRef spec,
   if (!module)
     fail("the spec does not parse");
   // Only the entry becomes a kernel.
-  for (auto fn : llvm::make_early_inc_range(
-           module->getOps<mlir::func::FuncOp>()))
+  for (auto fn :
+       llvm::make_early_inc_range(module->getOps<mlir::func::FuncOp>()))
     if (fn.getName() != entryName)
       fn.erase();
   mlir::PassManager pm(&context);
@@ -452,14 +451,15 @@ static void runOnGpu(llvm::StringRef spec, llvm::StringRef entryName,
   if (!run.ok())
     fail(run.message());
   for (auto [result, array] : llvm::zip(results, run->outputs)) {
-    result.elementType = mlir::Float32Type::get(result.elementType.getContext());
+    result.elementType =
+        mlir::Float32Type::get(result.elementType.getContext());
     result.shape = array.shape;
     result.bytes = array.bytes;
   }
   if (repeat > 0)
     llvm::outs() << "median time: " << llvm::format("%.3f", run->medianMs)
-                 << " ms over " << repeat << " runs (cuda, "
-                 << run->deviceName << ")\n";
+                 << " ms over " << repeat << " runs (cuda, " << run->deviceName
+                 << ")\n";
 }
 
 int main(int argc, char **argv) {
@@ -515,8 +515,8 @@ int main(int argc, char **argv) {
   }
 
   if (!writeReference.empty()) {
-    writeReferenceRows((*file)->getBuffer(), (*kernel)->getEntryName(),
-                       inputs, writeReference);
+    writeReferenceRows((*file)->getBuffer(), (*kernel)->getEntryName(), inputs,
+                       writeReference);
     return 0;
   }
 

@@ -137,7 +137,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     }
     OpBuilder b(module.getContext());
     b.setInsertionPointToEnd(module.getBody());
-    auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), kKernelModuleName);
+    auto gpuModule =
+        gpu::GPUModuleOp::create(b, module.getLoc(), kKernelModuleName);
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     b.getUnitAttr());
     for (func::FuncOp fn : entries) {
@@ -186,17 +187,17 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       argTypes.push_back(kernelMemRefType(cast<RankedTensorType>(t)));
     OpBuilder b = OpBuilder::atBlockEnd(gpuModule.getBody());
     Location loc = attention.getLoc();
-    auto kernel = gpu::GPUFuncOp::create(
-        b, loc, fn.getName(), b.getFunctionType(argTypes, {}));
+    auto kernel = gpu::GPUFuncOp::create(b, loc, fn.getName(),
+                                         b.getFunctionType(argTypes, {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
     auto [dqk, dv] = headDims(attention);
     kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv)),
-         1, 1}));
+        {static_cast<int32_t>(rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv)), 1,
+         1}));
     // What the package writer needs: the entry's signature and geometry,
     // kept on the top module (the kernel itself becomes PTX).
-    fn->getParentOfType<ModuleOp>()->setAttr(
-        kKernelsAttr, describeKernels(fn, attention));
+    fn->getParentOfType<ModuleOp>()->setAttr(kKernelsAttr,
+                                             describeKernels(fn, attention));
 
     Block &entry = kernel.getBody().front();
     b.setInsertionPointToStart(&entry);
@@ -244,10 +245,10 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
           return user->emitError("attn-lower-to-gpu: a constant table is "
                                  "read by an op other than tensor.extract");
         b.setInsertionPoint(extract);
-        extract.replaceAllUsesWith(
-            memref::LoadOp::create(b, extract.getLoc(), buffer,
-                                   extract.getIndices())
-                .getResult());
+        extract.replaceAllUsesWith(memref::LoadOp::create(b, extract.getLoc(),
+                                                          buffer,
+                                                          extract.getIndices())
+                                       .getResult());
         extract.erase();
       }
       table.erase();
@@ -307,11 +308,11 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
         symbols.insert(sym);
         dims.push_back(b.getStringAttr(sym));
       }
-      tensors.push_back(b.getDictionaryAttr(
-          {b.getNamedAttr("kind", b.getStringAttr(kind)),
-           b.getNamedAttr("name", b.getStringAttr(name)),
-           b.getNamedAttr("type", TypeAttr::get(type)),
-           b.getNamedAttr("dims", b.getArrayAttr(dims))}));
+      tensors.push_back(
+          b.getDictionaryAttr({b.getNamedAttr("kind", b.getStringAttr(kind)),
+                               b.getNamedAttr("name", b.getStringAttr(name)),
+                               b.getNamedAttr("type", TypeAttr::get(type)),
+                               b.getNamedAttr("dims", b.getArrayAttr(dims))}));
     };
     for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes()))
       describe("input", roles[i].first, type, roles[i].second);
@@ -349,8 +350,9 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
   DictionaryAttr describeKernels(func::FuncOp fn, AttentionOp op) {
     Builder b(fn.getContext());
     NamedAttrList kernels;
-    if (auto old = fn->getParentOfType<ModuleOp>()->getAttrOfType<DictionaryAttr>(
-            kKernelsAttr))
+    if (auto old =
+            fn->getParentOfType<ModuleOp>()->getAttrOfType<DictionaryAttr>(
+                kKernelsAttr))
       kernels.append(old.getValue());
     kernels.set(fn.getName(), describeKernel(fn, op));
     return kernels.getDictionary(fn.getContext());
@@ -406,9 +408,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       return idx;
     };
     ScorePointSpec spec;
-    spec.scale = op.getScaleAttr()
-                     ? op.getScaleAttr().getValueAsDouble()
-                     : 1.0 / std::sqrt(static_cast<double>(dqk));
+    spec.scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
+                                   : 1.0 / std::sqrt(static_cast<double>(dqk));
     if (op.getMaskAttr())
       spec.mask = op.getMaskExpr();
     spec.score = op.getScoreAttr();
@@ -443,8 +444,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     auto storeLse = [&](Value any, Value m, Value l) {
       if (!lse)
         return;
-      Value logSum = arith::AddFOp::create(b, loc, m,
-                                           math::LogOp::create(b, loc, l));
+      Value logSum =
+          arith::AddFOp::create(b, loc, m, math::LogOp::create(b, loc, l));
       Value v = arith::SelectOp::create(b, loc, any, logSum, fconst(ninf));
       memref::StoreOp::create(b, loc, v, lse, ValueRange{batch, head, q});
     };
@@ -455,8 +456,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       Value finite = arith::CmpFOp::create(
           b, loc, arith::CmpFPredicate::OGT, s,
           arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(ninf)));
-      return std::make_pair(s, arith::AndIOp::create(b, loc, visible, finite)
-                                   .getResult());
+      return std::make_pair(
+          s, arith::AndIOp::create(b, loc, visible, finite).getResult());
     };
 
     if ((dqk + dv) / lanes <= kMaxRegisterElements) {
@@ -464,8 +465,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       // Sums across the lanes of a row: butterfly shuffles within the row's
       // group of lanes only (rows of a warp may take different paths).
       Value laneId = arith::IndexCastOp::create(
-          b, loc, b.getI32Type(),
-          arith::RemUIOp::create(b, loc, tid, c(32)));
+          b, loc, b.getI32Type(), arith::RemUIOp::create(b, loc, tid, c(32)));
       auto i32 = [&](int64_t v) -> Value {
         return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
       };
@@ -512,13 +512,14 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
             Value m = state[0], l = state[1], acc = state[2];
             Value products = arith::MulFOp::create(
                 b, loc, qRow, loadRow(b, loc, key, sq, kvHead, k, qOff));
-            Value dot = sumLanes(b, loc,
-                                 vector::ReductionOp::create(
-                                     b, loc, vector::CombiningKind::ADD,
-                                     products));
+            Value dot =
+                sumLanes(b, loc,
+                         vector::ReductionOp::create(
+                             b, loc, vector::CombiningKind::ADD, products));
             auto [s, counts] = scoreOf(b, loc, dot, k);
-            auto step = scf::IfOp::create(b, loc, TypeRange{f32, f32, acc.getType()},
-                                          counts, /*withElseRegion=*/true);
+            auto step =
+                scf::IfOp::create(b, loc, TypeRange{f32, f32, acc.getType()},
+                                  counts, /*withElseRegion=*/true);
             {
               OpBuilder::InsertionGuard g(b);
               b.setInsertionPointToStart(step.thenBlock());
@@ -527,8 +528,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
                   b, loc, arith::SubFOp::create(b, loc, m, mNew));
               Value p = math::ExpOp::create(
                   b, loc, arith::SubFOp::create(b, loc, s, mNew));
-              Value scaled = arith::MulFOp::create(b, loc, acc,
-                                                   splat(b, loc, corr, sv));
+              Value scaled =
+                  arith::MulFOp::create(b, loc, acc, splat(b, loc, corr, sv));
               Value accNew = vector::FMAOp::create(
                   b, loc, splat(b, loc, p, sv),
                   loadRow(b, loc, value, sv, kvHead, k, vOff), scaled);
@@ -553,8 +554,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
         o = arith::TruncFOp::create(b, loc, rowType(sv, outElem), o);
       vector::StoreOp::create(b, loc, o, out, at(head, q, vOff));
       // One lane writes the row's LSE.
-      Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                          lane, c(0));
+      Value first =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0));
       auto lseIf = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
       b.setInsertionPointToStart(lseIf.thenBlock());
       storeLse(any, m, l);
@@ -564,12 +565,12 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     // Larger rows: the query row and the output row in thread-local memory.
     Value qRow = memref::AllocaOp::create(b, loc, MemRefType::get({dqk}, f32));
     Value acc = memref::AllocaOp::create(b, loc, MemRefType::get({dv}, f32));
-    loop(b, loc, c(0), c(dqk), {}, [&](OpBuilder &b, Location loc, Value e,
-                                       ValueRange) {
-      Value x = memref::LoadOp::create(b, loc, query, at(head, q, e));
-      memref::StoreOp::create(b, loc, toF32(b, loc, x), qRow, e);
-      return SmallVector<Value>{};
-    });
+    loop(b, loc, c(0), c(dqk), {},
+         [&](OpBuilder &b, Location loc, Value e, ValueRange) {
+           Value x = memref::LoadOp::create(b, loc, query, at(head, q, e));
+           memref::StoreOp::create(b, loc, toF32(b, loc, x), qRow, e);
+           return SmallVector<Value>{};
+         });
     loop(b, loc, c(0), c(dv), {},
          [&](OpBuilder &b, Location loc, Value f, ValueRange) {
            memref::StoreOp::create(b, loc, fconst(0.0), acc, f);
@@ -581,15 +582,15 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
         b, loc, lo, hi, {fconst(ninf), fconst(0.0)},
         [&](OpBuilder &b, Location loc, Value k, ValueRange state) {
           Value m = state[0], l = state[1];
-          Value zero = arith::ConstantOp::create(b, loc, f32,
-                                                 b.getF32FloatAttr(0.0));
+          Value zero =
+              arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0.0));
           Value dot =
               loop(b, loc, c(0), c(dqk), {zero},
                    [&](OpBuilder &b, Location loc, Value e, ValueRange sum) {
                      Value x = memref::LoadOp::create(b, loc, qRow, e);
-                     Value y = toF32(b, loc,
-                                     memref::LoadOp::create(b, loc, key,
-                                                            at(kvHead, k, e)));
+                     Value y = toF32(
+                         b, loc,
+                         memref::LoadOp::create(b, loc, key, at(kvHead, k, e)));
                      return SmallVector<Value>{
                          math::FmaOp::create(b, loc, x, y, sum[0])};
                    })
@@ -608,9 +609,9 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
             loop(b, loc, c(0), c(dv), {},
                  [&](OpBuilder &b, Location loc, Value f, ValueRange) {
                    Value a = memref::LoadOp::create(b, loc, acc, f);
-                   Value v = toF32(b, loc,
-                                   memref::LoadOp::create(b, loc, value,
-                                                          at(kvHead, k, f)));
+                   Value v = toF32(
+                       b, loc,
+                       memref::LoadOp::create(b, loc, value, at(kvHead, k, f)));
                    Value scaled = arith::MulFOp::create(b, loc, a, corr);
                    memref::StoreOp::create(
                        b, loc, math::FmaOp::create(b, loc, p, v, scaled), acc,

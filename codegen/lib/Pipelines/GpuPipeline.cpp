@@ -18,9 +18,9 @@
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 
-#include <cstdlib>
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -54,10 +54,11 @@ void attn::buildAttnToPtxPipeline(OpPassManager &pm,
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;
-  binary.toolkitPath =
-      options.cudaPath.empty() ? defaultCudaPath() : options.cudaPath.getValue();
+  binary.toolkitPath = options.cudaPath.empty() ? defaultCudaPath()
+                                                : options.cudaPath.getValue();
   binary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(binary));
   if (!options.package.empty())
-    pm.addPass(createAttnWritePackage(AttnWritePackageOptions{options.package}));
+    pm.addPass(
+        createAttnWritePackage(AttnWritePackageOptions{options.package}));
 }

@@ -30,10 +30,10 @@ using namespace attn;
 using namespace attn::jit;
 
 llvm::StringRef jit::compilerVersion() {
-  static const std::string version =
-      std::string("attn 0.1 (LLVM ") + std::to_string(LLVM_VERSION_MAJOR) +
-      "." + std::to_string(LLVM_VERSION_MINOR) + ", build " + ATTN_BUILD_ID +
-      ")";
+  static const std::string version = std::string("attn 0.1 (LLVM ") +
+                                     std::to_string(LLVM_VERSION_MAJOR) + "." +
+                                     std::to_string(LLVM_VERSION_MINOR) +
+                                     ", build " + ATTN_BUILD_ID + ")";
   return version;
 }
 
@@ -153,8 +153,8 @@ static constexpr llvm::StringLiteral kKeyLine = "# attn-cache-key ";
 static constexpr llvm::StringLiteral kDigestLine = "# attn-cache-sha256 ";
 
 /// The package of a disk entry, if the entry is whole and for this key.
-static std::optional<runtime::KernelPackage>
-readEntry(llvm::StringRef contents, llvm::StringRef key) {
+static std::optional<runtime::KernelPackage> readEntry(llvm::StringRef contents,
+                                                       llvm::StringRef key) {
   auto [keyLine, rest] = contents.split('\n');
   auto [digestLine, body] = rest.split('\n');
   if (!keyLine.consume_front(kKeyLine) || keyLine != key ||

@@ -62,9 +62,9 @@ TEST_F(JITTest, BuilderWritesSpecsThatCompile) {
   unequal.elementType = "f16";
   for (const AttentionSpec &s : {plain, unequal}) {
     auto kernel = compiler.compile(s.str());
-    ASSERT_TRUE(static_cast<bool>(kernel)) << llvm::toString(kernel.takeError())
-                                           << "\n"
-                                           << s.str();
+    ASSERT_TRUE(static_cast<bool>(kernel))
+        << llvm::toString(kernel.takeError()) << "\n"
+        << s.str();
     EXPECT_EQ((*kernel)->package().entry, s.name);
   }
 }
@@ -146,9 +146,8 @@ TEST_F(JITTest, KeysSeparateSpecsTargetsAndOptions) {
   block64.blockQ = 64;
   cpu.target = Target::Cpu;
   std::set<std::string> keys = {
-      cacheKey(spec(), sm90), cacheKey(spec(), sm80),
-      cacheKey(spec(), block64), cacheKey(spec(), cpu),
-      cacheKey(spec("causal & window(8)"), sm90)};
+      cacheKey(spec(), sm90), cacheKey(spec(), sm80), cacheKey(spec(), block64),
+      cacheKey(spec(), cpu), cacheKey(spec("causal & window(8)"), sm90)};
   EXPECT_EQ(keys.size(), 5u);
   EXPECT_EQ(cacheKey(spec(), sm90), cacheKey(spec(), sm90));
   EXPECT_NE(compilerVersion().find("attn"), llvm::StringRef::npos);

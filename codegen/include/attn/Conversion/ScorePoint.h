@@ -1,4 +1,5 @@
-//===- ScorePoint.h - The score of one (b, h, q, k) as scalar IR -*- C++ -*-===//
+//===- ScorePoint.h - The score of one (b, h, q, k) as scalar IR -*- C++
+//-*-===//
 //
 // What every lowering of attention computes per query/key pair: the raw
 // product q.k scaled, the score modifiers applied in order, and whether the

@@ -122,7 +122,8 @@ struct WritePackagePass
             llvm::writeToOutput(file, [&](raw_ostream &os) -> llvm::Error {
               written = writeKernelPackage(getOperation(), os);
               if (failed(written))
-                return llvm::createStringError(llvm::inconvertibleErrorCode(), "no package written");
+                return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "no package written");
               return llvm::Error::success();
             })) {
       std::string message = llvm::toString(std::move(err));

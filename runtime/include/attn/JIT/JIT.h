@@ -96,14 +96,12 @@ public:
   const std::string &cacheDirectory() const { return dir; }
 
 private:
-  llvm::Expected<std::shared_ptr<Kernel>>
-  build(const std::string &spec, const CompileOptions &options,
-        const std::string &key);
+  llvm::Expected<std::shared_ptr<Kernel>> build(const std::string &spec,
+                                                const CompileOptions &options,
+                                                const std::string &key);
   std::string dir;
   mutable std::mutex mutex;
-  std::map<std::string,
-           std::shared_future<std::shared_ptr<Kernel>>>
-      kernels;
+  std::map<std::string, std::shared_future<std::shared_ptr<Kernel>>> kernels;
   std::map<std::string, std::string> failures;
   std::atomic<uint64_t> memoryHits{0}, diskHits{0}, compiled{0}, rebuilt{0};
 };
