@@ -93,6 +93,7 @@ bool attn::runtime::operator==(const KernelPackage &a, const KernelPackage &b) {
   return a.version == b.version && a.compiler == b.compiler &&
          a.target == b.target && a.entry == b.entry && a.block == b.block &&
          a.grid == b.grid && a.sharedBytes == b.sharedBytes &&
+         a.alignment == b.alignment && a.alignedTensors == b.alignedTensors &&
          a.symbols == b.symbols && a.inputs == b.inputs &&
          a.outputs == b.outputs && a.params == b.params && a.ptx == b.ptx;
 }
@@ -333,6 +334,24 @@ private:
       if (!v)
         return fail("'shared' takes a byte count below 2^32");
       package.sharedBytes = static_cast<uint32_t>(*v);
+      return Status::success();
+    }
+    if (key == "align") {
+      if (Status s = once(key); !s.ok())
+        return s;
+      std::optional<int64_t> v;
+      if (args >= 2)
+        v = parseInteger(tokens[1], 256);
+      if (!v || *v <= 0 || (*v & (*v - 1)) != 0)
+        return fail("'align' takes a power of two up to 256 and the tensors "
+                    "it applies to");
+      package.alignment = static_cast<uint32_t>(*v);
+      for (size_t i = 2; i < tokens.size(); ++i) {
+        if (Status s = expectName("tensor name", tokens[i]); !s.ok())
+          return s;
+        package.alignedTensors.push_back(tokens[i]);
+        references.push_back({line, tokens[i], true});
+      }
       return Status::success();
     }
     if (key == "sym") {
@@ -609,6 +628,12 @@ attn::runtime::serializeKernelPackage(const KernelPackage &package) {
   for (const GridExtent &extent : package.grid)
     out += " " + gridExtentString(extent);
   out += "\nshared " + std::to_string(package.sharedBytes) + "\n";
+  if (package.alignment) {
+    out += "align " + std::to_string(package.alignment);
+    for (const std::string &t : package.alignedTensors)
+      out += " " + t;
+    out += "\n";
+  }
   for (const std::string &symbol : package.symbols)
     out += "sym " + symbol + "\n";
   for (const TensorDecl &t : package.inputs)

@@ -269,6 +269,30 @@ Result<LaunchPlan> attn::runtime::planLaunch(const KernelPackage &package,
                           isInput ? args.inputShapes[j] : (*outShapes)[j]};
   }
 
+  // Tensors read with wide vector accesses: aligned addresses and strides.
+  for (const std::string &name : package.alignedTensors) {
+    auto it = tensors.find(name);
+    const TensorDecl *decl = package.findTensor(name);
+    if (it == tensors.end() || !decl)
+      return Status::error("align names no tensor '" + name + "'");
+    uint64_t align = package.alignment;
+    size_t width = byteWidth(decl->dtype);
+    if (it->second.address % align != 0)
+      return Status::error("tensor " + name + ": the kernel reads it in " +
+                           std::to_string(align) +
+                           "-byte vectors, but its address is not a multiple "
+                           "of " +
+                           std::to_string(align));
+    for (size_t d = 0; d + 1 < it->second.strides.size(); ++d)
+      if ((static_cast<uint64_t>(it->second.strides[d]) * width) % align != 0)
+        return Status::error(
+            "tensor " + name + ": the kernel reads it in " +
+            std::to_string(align) + "-byte vectors, but the stride of dim " +
+            std::to_string(d) + " (" + std::to_string(it->second.strides[d]) +
+            " elements) is not a multiple of " + std::to_string(align) +
+            " bytes");
+  }
+
   Result<std::array<uint32_t, 3>> grid = evaluateGrid(package, *symbols);
   if (!grid.ok())
     return grid.status();

@@ -7,7 +7,7 @@
 // its results, as strided memrefs; one thread per query row of one head.
 // The launch description stays on the module for the package writer.
 // CHECK: module attributes
-// CHECK-SAME: attn.kernels = {gqa_causal = {block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], symbols = ["B", "SK", "SQ"], tensors = [{dims = ["B", "8", "SQ", "64"], kind = "input", name = "q", type = tensor<?x8x?x64xbf16>}, {dims = ["B", "2", "SK", "64"], kind = "input", name = "k"{{.*}}{dims = ["B", "8", "SQ", "32"], kind = "output", name = "o"{{.*}}{dims = ["B", "8", "SQ"], kind = "output", name = "lse"
+// CHECK-SAME: attn.kernels = {gqa_causal = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], symbols = ["B", "SK", "SQ"], tensors = [{dims = ["B", "8", "SQ", "64"], kind = "input", name = "q", type = tensor<?x8x?x64xbf16>}, {dims = ["B", "2", "SK", "64"], kind = "input", name = "k"{{.*}}{dims = ["B", "8", "SQ", "32"], kind = "output", name = "o"{{.*}}{dims = ["B", "8", "SQ"], kind = "output", name = "lse"
 // CHECK: gpu.module @attn_kernels
 // CHECK: gpu.func @gqa_causal(%[[Q:[a-z0-9_]+]]: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1]>>, %[[K:[a-z0-9_]+]]: memref<?x2x?x64xbf16, strided<[?, ?, ?, 1]>>, %[[V:[a-z0-9_]+]]: memref<?x2x?x32xbf16, strided<[?, ?, ?, 1]>>, %[[O:[a-z0-9_]+]]: memref<?x8x?x32xbf16, strided<[?, ?, ?, 1]>>, %[[LSE:[a-z0-9_]+]]: memref<?x8x?xf32, strided<[?, ?, 1]>>) kernel
 // CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
@@ -23,16 +23,16 @@
 // CHECK: scf.if
 // CHECK: %[[HKV:.+]] = arith.divui %[[H]], %c4
 // Short rows (64 + 32 elements) live in registers: one vector load per row.
-// CHECK: %[[QROW:.+]] = vector.load %[[Q]][%[[B]], %[[H]], %[[Q0]], %c0] : {{.*}}, vector<64xbf16>
+// CHECK: %[[QROW:.+]] = vector.load %[[Q]][%[[B]], %[[H]], %[[Q0]], %c0] {alignment = 16 : i64} : {{.*}}, vector<64xbf16>
 // CHECK: %[[QF:.+]] = arith.extf %[[QROW]] : vector<64xbf16> to vector<64xf32>
 // Causal: keys up to min(q + 1, Sk); running max, denominator and output row.
 // CHECK: %[[R:.+]]:3 = scf.for %[[KEY:[a-z0-9_]+]] = %{{.+}} to %{{.+}} step %c1 iter_args({{.*}}) -> (f32, f32, vector<32xf32>)
-// CHECK:   vector.load %[[K]][%[[B]], %[[HKV]], %[[KEY]], %c0] : {{.*}}, vector<64xbf16>
+// CHECK:   vector.load %[[K]][%[[B]], %[[HKV]], %[[KEY]], %c0] {alignment = 16 : i64} : {{.*}}, vector<64xbf16>
 // CHECK:   vector.reduction <add>
 // CHECK:   scf.if
 // CHECK:     arith.maximumf
 // CHECK:     math.exp
-// CHECK:     vector.load %[[V]][%[[B]], %[[HKV]], %[[KEY]], %c0] : {{.*}}, vector<32xbf16>
+// CHECK:     vector.load %[[V]][%[[B]], %[[HKV]], %[[KEY]], %c0] {alignment = 16 : i64} : {{.*}}, vector<32xbf16>
 // CHECK:     vector.fma
 // Normalised once; LSE = m + log l, -inf for a row with no key.
 // CHECK: arith.cmpf ogt, %[[R]]#1

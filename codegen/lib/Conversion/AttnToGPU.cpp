@@ -63,6 +63,25 @@ static int64_t lanesPerRow(int64_t dqk, int64_t dv) {
   return 1;
 }
 
+/// The byte alignment of the row-slice vector accesses to Q, K, V and O: 16
+/// when every slice is a whole number of 16-byte vectors (the launcher then
+/// checks that addresses and strides keep rows aligned), else none (0).
+static int64_t vectorAlignment(AttentionOp op, Type outElem) {
+  int64_t dqk = op.getQuery().getType().getDimSize(3);
+  int64_t dv = op.getValue().getType().getDimSize(3);
+  int64_t lanes = lanesPerRow(dqk, dv);
+  if ((dqk + dv) / lanes > kMaxRegisterElements)
+    return 0; // rows in thread-local memory, read element by element
+  auto bytes = [](Type t) { return (t.getIntOrFloatBitWidth() + 7) / 8; };
+  int64_t sq = dqk / lanes, sv = dv / lanes;
+  bool whole =
+      (sq * bytes(op.getQuery().getType().getElementType())) % 16 == 0 &&
+      (sq * bytes(op.getKey().getType().getElementType())) % 16 == 0 &&
+      (sv * bytes(op.getValue().getType().getElementType())) % 16 == 0 &&
+      (sv * bytes(outElem)) % 16 == 0;
+  return whole ? 16 : 0;
+}
+
 /// The kernel's head dims (Q's and V's last extents) of an entry.
 static std::pair<int64_t, int64_t> headDims(AttentionOp op) {
   return {op.getQuery().getType().getDimSize(3),
@@ -339,8 +358,11 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     SmallVector<Attribute> symbolList;
     for (const std::string &sym : symbols)
       symbolList.push_back(b.getStringAttr(sym));
+    int64_t align = vectorAlignment(
+        op, cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType());
     return b.getDictionaryAttr(
         {b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
+         b.getNamedAttr("align", b.getI64IntegerAttr(align)),
          b.getNamedAttr("symbols", b.getArrayAttr(symbolList)),
          b.getNamedAttr("grid", b.getArrayAttr(grid)),
          b.getNamedAttr("block", b.getI64IntegerAttr(rows * lanes))});
@@ -462,6 +484,10 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
 
     if ((dqk + dv) / lanes <= kMaxRegisterElements) {
       int64_t sq = dqk / lanes, sv = dv / lanes;
+      llvm::MaybeAlign align;
+      if (int64_t bytes = vectorAlignment(
+              op, cast<MemRefType>(out.getType()).getElementType()))
+        align = llvm::Align(bytes);
       // Sums across the lanes of a row: butterfly shuffles within the row's
       // group of lanes only (rows of a warp may take different paths).
       Value laneId = arith::IndexCastOp::create(
@@ -494,7 +520,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
                          Value h, Value s, Value offset) -> Value {
         Type elem = cast<MemRefType>(t.getType()).getElementType();
         Value row = vector::LoadOp::create(b, loc, rowType(n, elem), t,
-                                           at(h, s, offset));
+                                           at(h, s, offset),
+                                           /*nontemporal=*/false, align);
         if (elem == f32)
           return row;
         return arith::ExtFOp::create(b, loc, rowType(n, f32), row);
@@ -552,7 +579,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       Type outElem = cast<MemRefType>(out.getType()).getElementType();
       if (outElem != f32)
         o = arith::TruncFOp::create(b, loc, rowType(sv, outElem), o);
-      vector::StoreOp::create(b, loc, o, out, at(head, q, vOff));
+      vector::StoreOp::create(b, loc, o, out, at(head, q, vOff),
+                              /*nontemporal=*/false, align);
       // One lane writes the row's LSE.
       Value first =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0));

@@ -17,6 +17,8 @@
 // PKG-NEXT: block 256
 // PKG-NEXT: grid cdiv(SQ,128) 8 B
 // PKG-NEXT: shared 0
+// Q, K, V and O rows are read in 16-byte vectors: the launcher checks it.
+// PKG-NEXT: align 16 q k v o
 // PKG-NEXT: sym B
 // PKG-NEXT: sym SK
 // PKG-NEXT: sym SQ

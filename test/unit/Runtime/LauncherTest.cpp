@@ -112,6 +112,47 @@ TEST(LauncherTest, PassesTheCallersStrides) {
             (std::vector<uint64_t>{0x1000, 3, 100, 8, 0x3000, 24, 37, 0x2000}));
 }
 
+TEST(LauncherTest, ChecksTheAlignmentOfVectorReadTensors) {
+  KernelPackage p = smallPackage();
+  p.alignment = 16;
+  p.alignedTensors = {"x", "y"};
+  // Round trip through the text form.
+  Result<KernelPackage> again = parseKernelPackage(serializeKernelPackage(p));
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(again->alignment, 16u);
+  EXPECT_EQ(again->alignedTensors, (std::vector<std::string>{"x", "y"}));
+
+  LaunchArguments args;
+  args.inputShapes = {{37, 3, 4}, {37}};
+  args.inputs = {0x1000, 0x2000};
+  args.outputs = {0x3000};
+  // Contiguous f32 x [37, 3, 4]: strides 12 and 4 elements, 48 and 16
+  // bytes; f16 y: 24 and 8 bytes.
+  EXPECT_EQ(planLaunch(p, args).message(),
+            "tensor y: the kernel reads it in 16-byte vectors, but the stride "
+            "of dim 0 (12 elements) is not a multiple of 16 bytes");
+  p.alignedTensors = {"x"};
+  EXPECT_TRUE(planLaunch(p, args).ok());
+  args.inputs = {0x1004, 0x2000};
+  EXPECT_EQ(planLaunch(p, args).message(),
+            "tensor x: the kernel reads it in 16-byte vectors, but its "
+            "address is not a multiple of 16");
+  args.inputs = {0x1000, 0x2000};
+  args.inputStrides = {{14, 4, 1}, {}};
+  EXPECT_EQ(planLaunch(p, args).message(),
+            "tensor x: the kernel reads it in 16-byte vectors, but the stride "
+            "of dim 0 (14 elements) is not a multiple of 16 bytes");
+  // Only the named tensors: ids (i32 [37]) and y are not checked.
+  args.inputStrides = {};
+  EXPECT_TRUE(planLaunch(p, args).ok());
+  for (const char *bad :
+       {"align 3 x", "align 16", "align 512 x", "align 16 z"}) {
+    std::string text = serializeKernelPackage(smallPackage());
+    text.insert(text.find("sym N"), std::string(bad) + "\n");
+    EXPECT_FALSE(parseKernelPackage(text).ok()) << bad;
+  }
+}
+
 TEST(LauncherTest, RejectsBadLaunchArguments) {
   KernelPackage p = smallPackage();
   LaunchArguments args;

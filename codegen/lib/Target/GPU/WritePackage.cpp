@@ -85,6 +85,9 @@ LogicalResult attn::writeKernelPackage(ModuleOp module, raw_ostream &os) {
   for (Attribute g : desc.getAs<ArrayAttr>("grid"))
     os << " " << cast<StringAttr>(g).getValue();
   os << "\nshared 0\n";
+  // Q, K, V and O rows read and written as aligned vectors.
+  if (auto align = desc.getAs<IntegerAttr>("align"); align && align.getInt())
+    os << "align " << align.getInt() << " q k v o\n";
   for (Attribute s : desc.getAs<ArrayAttr>("symbols"))
     os << "sym " << cast<StringAttr>(s).getValue() << "\n";
   auto tensors = desc.getAs<ArrayAttr>("tensors");

@@ -104,6 +104,11 @@ struct KernelPackage {
   std::array<GridExtent, 3> grid;
   /// Dynamic shared memory in bytes.
   uint32_t sharedBytes = 0;
+  /// `align N T...`: the kernel reads whole rows of these tensors with
+  /// N-byte vector accesses, so each one's address and every stride (in
+  /// bytes) must be a multiple of N. 0: no requirement.
+  uint32_t alignment = 0;
+  std::vector<std::string> alignedTensors;
   /// The run-time symbols, in declaration order.
   std::vector<std::string> symbols;
   std::vector<TensorDecl> inputs;
