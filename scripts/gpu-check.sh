@@ -63,7 +63,7 @@ echo "== compute-sanitizer"
       failed=$((failed + 1)); status=FAIL
     fi
     printf '%-10s %-22s %s: %s\n' "$tool" "$name" "$status" \
-      "$(grep -m1 'ERROR SUMMARY' "$OUT/sanitizer-$tool-$name.log")"
+      "$(grep -m1 -E '(ERROR|RACECHECK) SUMMARY' "$OUT/sanitizer-$tool-$name.log")"
   done
 done
 
