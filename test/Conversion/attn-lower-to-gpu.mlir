@@ -25,23 +25,15 @@
 // Short rows (64 + 32 elements) live in registers: one vector load per row.
 // CHECK: %[[QROW:.+]] = vector.load %[[Q]][%[[B]], %[[H]], %[[Q0]], %c0] {alignment = 16 : i64} : {{.*}}, vector<64xbf16>
 // CHECK: %[[QF:.+]] = arith.extf %[[QROW]] : vector<64xbf16> to vector<64xf32>
-// Causal: keys up to min(q + 1, Sk), two a step; running max, denominator
-// and output row; the second key reads key k0's row when past the range.
-// CHECK: %[[R:.+]]:3 = scf.for %[[KEY:[a-z0-9_]+]] = %{{.+}} to %[[HI:.+]] step %c2 iter_args({{.*}}) -> (f32, f32, vector<32xf32>)
+// Causal: keys up to min(q + 1, Sk); running max, denominator and output row.
+// CHECK: %[[R:.+]]:3 = scf.for %[[KEY:[a-z0-9_]+]] = %{{.+}} to %{{.+}} step %c1 iter_args({{.*}}) -> (f32, f32, vector<32xf32>)
 // CHECK:   vector.load %[[K]][%[[B]], %[[HKV]], %[[KEY]], %c0] {alignment = 16 : i64} : {{.*}}, vector<64xbf16>
 // CHECK:   vector.reduction <add>
-// CHECK:   %[[K1:.+]] = arith.addi %[[KEY]], %c1
-// CHECK:   %[[IN:.+]] = arith.cmpi slt, %[[K1]], %[[HI]]
-// CHECK:   %[[ROW1:.+]] = arith.select %[[IN]], %[[K1]], %[[KEY]]
-// CHECK:   vector.load %[[K]][%[[B]], %[[HKV]], %[[ROW1]], %c0]
-// CHECK-NOT: scf.if
-// CHECK:   arith.maximumf
-// CHECK:   arith.maximumf
-// CHECK:   math.exp
-// CHECK:   vector.load %[[V]][%[[B]], %[[HKV]], %[[KEY]], %c0] {alignment = 16 : i64} : {{.*}}, vector<32xbf16>
-// CHECK:   vector.fma
-// CHECK:   vector.load %[[V]][%[[B]], %[[HKV]], %[[ROW1]], %c0]
-// CHECK:   vector.fma
+// CHECK:   scf.if
+// CHECK:     arith.maximumf
+// CHECK:     math.exp
+// CHECK:     vector.load %[[V]][%[[B]], %[[HKV]], %[[KEY]], %c0] {alignment = 16 : i64} : {{.*}}, vector<32xbf16>
+// CHECK:     vector.fma
 // Normalised once; LSE = m + log l, -inf for a row with no key.
 // CHECK: arith.cmpf ogt, %[[R]]#1
 // CHECK: vector.store %{{.+}}, %[[O]][%[[B]], %[[H]], %[[Q0]], %c0]
@@ -65,9 +57,17 @@ func.func @gqa_causal(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: 
 // CHECK: %[[LANE:.+]] = arith.remui %{{.+}}, %c2 : index
 // CHECK: %[[OFF:.+]] = arith.muli %[[LANE]], %c64 : index
 // CHECK: vector.load %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %[[OFF]]] {{.*}} vector<64xf16>
-// CHECK: scf.for
+// Two keys a step, without a branch; the second reads key k0's row when
+// past the range.
+// CHECK: scf.for %[[KEY:[a-z0-9_]+]] = %{{.+}} to %[[HI:.+]] step %c2
 // CHECK:   vector.reduction <add>
 // CHECK:   nvvm.shfl.sync bfly
+// CHECK:   %[[K1:.+]] = arith.addi %[[KEY]], %c1
+// CHECK:   %[[IN:.+]] = arith.cmpi slt, %[[K1]], %[[HI]]
+// CHECK:   arith.select %[[IN]], %[[K1]], %[[KEY]]
+// CHECK-NOT: scf.if
+// CHECK:   vector.fma
+// CHECK:   vector.fma
 // CHECK: gpu.return
 func.func @long_rows(%q: tensor<1x2x64x128xf16>, %k: tensor<1x2x64x128xf16>, %v: tensor<1x2x64x128xf16>) -> tensor<1x2x64x128xf16> {
   %o = attn.attention %q, %k, %v : tensor<1x2x64x128xf16>, tensor<1x2x64x128xf16>, tensor<1x2x64x128xf16> -> tensor<1x2x64x128xf16>

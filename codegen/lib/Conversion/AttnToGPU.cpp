@@ -52,7 +52,8 @@ namespace {
 /// registers needs 255 and spills.
 constexpr int64_t kMaxRegisterElements = 160;
 
-/// Keys a row's lanes take per step of the key loop (register rows).
+/// Keys a row's lanes take per step of the key loop (rows in registers,
+/// shared by 2 or more lanes).
 constexpr int64_t kKeysPerStep = 2;
 
 /// Threads that share one query row: the fewest (1, 2, 4 or 8) whose slices
@@ -536,63 +537,106 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       Value qRow = loadRow(b, loc, query, sq, head, q, qOff);
       Value acc0 = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(rowType(sv, f32), 0.0f));
-      // Keys in steps of kKeysPerStep: independent dot products in flight,
-      // one rescale a step, no branch (keys that do not count weigh 0).
-      auto keys = scf::ForOp::create(
-          b, loc, lo, hi, c(kKeysPerStep),
-          ValueRange{fconst(ninf), fconst(0.0), acc0},
-          [&](OpBuilder &b, Location loc, Value k0, ValueRange state) {
-            Value m = state[0], l = state[1], acc = state[2];
-            SmallVector<Value> rows, scores, counted;
-            for (int64_t i = 0; i < kKeysPerStep; ++i) {
-              Value k = i == 0 ? k0 : arith::AddIOp::create(b, loc, k0, c(i));
-              // A key past the range reads key k0's row and counts for 0.
-              Value inRange = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::slt, k, hi);
-              Value row = i == 0
-                              ? k0
-                              : arith::SelectOp::create(b, loc, inRange, k, k0)
-                                    .getResult();
+      // Rows shared by lanes (D >= 128) take kKeysPerStep keys a step:
+      // independent dot products in flight, one rescale, no branch. Rows of
+      // one lane keep a branch that skips the V row of a hidden key, which
+      // pays on sparse masks (measured on the H100, docs/BENCHMARKS.md).
+      scf::ForOp keys;
+      if (lanes >= 2) {
+        // Keys in steps of kKeysPerStep: independent dot products in flight,
+        // one rescale a step, no branch (keys that do not count weigh 0).
+        keys = scf::ForOp::create(
+            b, loc, lo, hi, c(kKeysPerStep),
+            ValueRange{fconst(ninf), fconst(0.0), acc0},
+            [&](OpBuilder &b, Location loc, Value k0, ValueRange state) {
+              Value m = state[0], l = state[1], acc = state[2];
+              SmallVector<Value> rows, scores, counted;
+              for (int64_t i = 0; i < kKeysPerStep; ++i) {
+                Value k = i == 0 ? k0 : arith::AddIOp::create(b, loc, k0, c(i));
+                // A key past the range reads key k0's row and counts for 0.
+                Value inRange = arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::slt, k, hi);
+                Value row =
+                    i == 0 ? k0
+                           : arith::SelectOp::create(b, loc, inRange, k, k0)
+                                 .getResult();
+                Value products = arith::MulFOp::create(
+                    b, loc, qRow, loadRow(b, loc, key, sq, kvHead, row, qOff));
+                Value dot =
+                    sumLanes(b, loc,
+                             vector::ReductionOp::create(
+                                 b, loc, vector::CombiningKind::ADD, products));
+                auto [s, counts] = scoreOf(b, loc, dot, k);
+                counts = arith::AndIOp::create(b, loc, counts, inRange);
+                rows.push_back(row);
+                counted.push_back(counts);
+                scores.push_back(
+                    arith::SelectOp::create(b, loc, counts, s, fconst(ninf)));
+              }
+              Value mNew = m;
+              for (Value s : scores)
+                mNew = arith::MaximumFOp::create(b, loc, mNew, s);
+              // Until some key counts, the running values stay as they are.
+              Value live = arith::CmpFOp::create(
+                  b, loc, arith::CmpFPredicate::OGT, mNew, fconst(ninf));
+              Value corr = arith::SelectOp::create(
+                  b, loc, live,
+                  math::ExpOp::create(b, loc,
+                                      arith::SubFOp::create(b, loc, m, mNew)),
+                  fconst(1.0));
+              Value accNew =
+                  arith::MulFOp::create(b, loc, acc, splat(b, loc, corr, sv));
+              Value lNew = arith::MulFOp::create(b, loc, l, corr);
+              for (int64_t i = 0; i < kKeysPerStep; ++i) {
+                Value p = arith::SelectOp::create(
+                    b, loc, counted[i],
+                    math::ExpOp::create(
+                        b, loc, arith::SubFOp::create(b, loc, scores[i], mNew)),
+                    fconst(0.0));
+                accNew = vector::FMAOp::create(
+                    b, loc, splat(b, loc, p, sv),
+                    loadRow(b, loc, value, sv, kvHead, rows[i], vOff), accNew);
+                lNew = arith::AddFOp::create(b, loc, lNew, p);
+              }
+              scf::YieldOp::create(b, loc, ValueRange{mNew, lNew, accNew});
+            });
+      } else {
+        keys = loop(
+            b, loc, lo, hi, {fconst(ninf), fconst(0.0), acc0},
+            [&](OpBuilder &b, Location loc, Value k, ValueRange state) {
+              Value m = state[0], l = state[1], acc = state[2];
               Value products = arith::MulFOp::create(
-                  b, loc, qRow, loadRow(b, loc, key, sq, kvHead, row, qOff));
+                  b, loc, qRow, loadRow(b, loc, key, sq, kvHead, k, qOff));
               Value dot =
                   sumLanes(b, loc,
                            vector::ReductionOp::create(
                                b, loc, vector::CombiningKind::ADD, products));
               auto [s, counts] = scoreOf(b, loc, dot, k);
-              counts = arith::AndIOp::create(b, loc, counts, inRange);
-              rows.push_back(row);
-              counted.push_back(counts);
-              scores.push_back(
-                  arith::SelectOp::create(b, loc, counts, s, fconst(ninf)));
-            }
-            Value mNew = m;
-            for (Value s : scores)
-              mNew = arith::MaximumFOp::create(b, loc, mNew, s);
-            // Until some key counts, the running values stay as they are.
-            Value live = arith::CmpFOp::create(
-                b, loc, arith::CmpFPredicate::OGT, mNew, fconst(ninf));
-            Value corr = arith::SelectOp::create(
-                b, loc, live,
-                math::ExpOp::create(b, loc,
-                                    arith::SubFOp::create(b, loc, m, mNew)),
-                fconst(1.0));
-            Value accNew =
-                arith::MulFOp::create(b, loc, acc, splat(b, loc, corr, sv));
-            Value lNew = arith::MulFOp::create(b, loc, l, corr);
-            for (int64_t i = 0; i < kKeysPerStep; ++i) {
-              Value p = arith::SelectOp::create(
-                  b, loc, counted[i],
-                  math::ExpOp::create(
-                      b, loc, arith::SubFOp::create(b, loc, scores[i], mNew)),
-                  fconst(0.0));
-              accNew = vector::FMAOp::create(
-                  b, loc, splat(b, loc, p, sv),
-                  loadRow(b, loc, value, sv, kvHead, rows[i], vOff), accNew);
-              lNew = arith::AddFOp::create(b, loc, lNew, p);
-            }
-            scf::YieldOp::create(b, loc, ValueRange{mNew, lNew, accNew});
-          });
+              auto step =
+                  scf::IfOp::create(b, loc, TypeRange{f32, f32, acc.getType()},
+                                    counts, /*withElseRegion=*/true);
+              {
+                OpBuilder::InsertionGuard g(b);
+                b.setInsertionPointToStart(step.thenBlock());
+                Value mNew = arith::MaximumFOp::create(b, loc, m, s);
+                Value corr = math::ExpOp::create(
+                    b, loc, arith::SubFOp::create(b, loc, m, mNew));
+                Value p = math::ExpOp::create(
+                    b, loc, arith::SubFOp::create(b, loc, s, mNew));
+                Value scaled =
+                    arith::MulFOp::create(b, loc, acc, splat(b, loc, corr, sv));
+                Value accNew = vector::FMAOp::create(
+                    b, loc, splat(b, loc, p, sv),
+                    loadRow(b, loc, value, sv, kvHead, k, vOff), scaled);
+                Value lNew = math::FmaOp::create(b, loc, l, corr, p);
+                scf::YieldOp::create(b, loc, ValueRange{mNew, lNew, accNew});
+                b.setInsertionPointToStart(step.elseBlock());
+                scf::YieldOp::create(b, loc, ValueRange{m, l, acc});
+              }
+              return SmallVector<Value>{step.getResult(0), step.getResult(1),
+                                        step.getResult(2)};
+            });
+      }
       Value m = keys.getResult(0), l = keys.getResult(1);
       Value any = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l,
                                         fconst(0.0));
