@@ -494,65 +494,33 @@ attn::runtime::toFloat32Array(DType dtype, const std::vector<int64_t> &shape,
 
 namespace {
 
-/// Device memory, freed on destruction.
-class DeviceBuffer {
+/// A driver object (device memory, a stream, an event) destroyed with its
+/// owner by the driver entry point `Destroy`, when it was created.
+template <typename Handle, CuResult (*CudaDriver::*Destroy)(Handle)>
+class Owned {
 public:
-  DeviceBuffer(CudaDriver &driver) : driver(driver) {}
-  DeviceBuffer(const DeviceBuffer &) = delete;
-  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
-  ~DeviceBuffer() {
-    if (address)
-      (void)driver.memFree(address);
+  explicit Owned(CudaDriver &driver) : driver(driver) {}
+  Owned(const Owned &) = delete;
+  Owned &operator=(const Owned &) = delete;
+  ~Owned() {
+    if (handle)
+      (void)(driver.*Destroy)(handle);
   }
-  /// Allocates `bytes` (nothing for 0: the address stays 0).
-  Status allocate(size_t bytes) {
-    if (bytes == 0)
-      return Status::success();
-    return driver.check(driver.memAlloc(&address, bytes), "cuMemAlloc");
-  }
-  CuDevicePtr address = 0;
+  Handle handle{};
 
 private:
   CudaDriver &driver;
 };
+using DeviceBuffer = Owned<CuDevicePtr, &CudaDriver::memFree>;
+using Stream = Owned<CuStream, &CudaDriver::streamDestroy>;
+using Event = Owned<CuEvent, &CudaDriver::eventDestroy>;
 
-class Stream {
-public:
-  Stream(CudaDriver &driver) : driver(driver) {}
-  Stream(const Stream &) = delete;
-  Stream &operator=(const Stream &) = delete;
-  ~Stream() {
-    if (stream)
-      (void)driver.streamDestroy(stream);
-  }
-  Status create() {
-    return driver.check(driver.streamCreate(&stream, cu::kStreamDefault),
-                        "cuStreamCreate");
-  }
-  CuStream stream = nullptr;
-
-private:
-  CudaDriver &driver;
-};
-
-class Event {
-public:
-  Event(CudaDriver &driver) : driver(driver) {}
-  Event(const Event &) = delete;
-  Event &operator=(const Event &) = delete;
-  ~Event() {
-    if (event)
-      (void)driver.eventDestroy(event);
-  }
-  Status create() {
-    return driver.check(driver.eventCreate(&event, cu::kEventDefault),
-                        "cuEventCreate");
-  }
-  CuEvent event = nullptr;
-
-private:
-  CudaDriver &driver;
-};
+/// Allocates `bytes` into `buffer` (nothing for 0: the address stays 0).
+Status allocate(CudaDriver &d, DeviceBuffer &buffer, size_t bytes) {
+  if (bytes == 0)
+    return Status::success();
+  return d.check(d.memAlloc(&buffer.handle, bytes), "cuMemAlloc");
+}
 
 /// `bytes` = `n` elements of `width` bytes, unless that overflows size_t.
 bool byteCount(int64_t n, size_t width, size_t &bytes) {
@@ -622,33 +590,35 @@ Result<HostRun> attn::runtime::runOnHost(const KernelPackage &package,
   for (size_t i = 0; i < hostInputs.size(); ++i) {
     buffers.push_back(std::make_unique<DeviceBuffer>(d));
     DeviceBuffer &buffer = *buffers.back();
-    if (Status s = buffer.allocate(hostInputs[i].size()); !s.ok())
+    if (Status s = allocate(d, buffer, hostInputs[i].size()); !s.ok())
       return s.withPrefix("input " + package.inputs[i].name);
     if (!hostInputs[i].empty())
-      if (Status s = d.check(d.memcpyHtoD(buffer.address, hostInputs[i].data(),
+      if (Status s = d.check(d.memcpyHtoD(buffer.handle, hostInputs[i].data(),
                                           hostInputs[i].size()),
                              "cuMemcpyHtoD");
           !s.ok())
         return s;
-    args.inputs[i] = buffer.address;
+    args.inputs[i] = buffer.handle;
   }
   for (size_t i = 0; i < outputBytes.size(); ++i) {
     buffers.push_back(std::make_unique<DeviceBuffer>(d));
     DeviceBuffer &buffer = *buffers.back();
-    if (Status s = buffer.allocate(outputBytes[i]); !s.ok())
+    if (Status s = allocate(d, buffer, outputBytes[i]); !s.ok())
       return s.withPrefix("output " + package.outputs[i].name);
     // 0xFF bytes are NaN in f32, f16 and bf16.
     if (outputBytes[i] != 0)
-      if (Status s = d.check(d.memsetD8(buffer.address, 0xFF, outputBytes[i]),
+      if (Status s = d.check(d.memsetD8(buffer.handle, 0xFF, outputBytes[i]),
                              "cuMemsetD8");
           !s.ok())
         return s;
-    args.outputs[i] = buffer.address;
+    args.outputs[i] = buffer.handle;
   }
   Stream stream(d);
-  if (Status s = stream.create(); !s.ok())
+  if (Status s = d.check(d.streamCreate(&stream.handle, cu::kStreamDefault),
+                         "cuStreamCreate");
+      !s.ok())
     return s;
-  args.stream = stream.stream;
+  args.stream = stream.handle;
 
   if (Status s = launch(**module, args); !s.ok())
     return s;
@@ -660,27 +630,28 @@ Result<HostRun> attn::runtime::runOnHost(const KernelPackage &package,
   std::vector<double> times;
   if (repeat > 0) {
     Event start(d), end(d);
-    if (Status s = start.create(); !s.ok())
-      return s;
-    if (Status s = end.create(); !s.ok())
-      return s;
+    for (Event *e : {&start, &end})
+      if (Status s = d.check(d.eventCreate(&e->handle, cu::kEventDefault),
+                             "cuEventCreate");
+          !s.ok())
+        return s;
     for (unsigned i = 0; i < repeat; ++i) {
-      if (Status s = d.check(d.eventRecord(start.event, stream.stream),
+      if (Status s = d.check(d.eventRecord(start.handle, stream.handle),
                              "cuEventRecord");
           !s.ok())
         return s;
       if (Status s = launch(**module, args); !s.ok())
         return s;
-      if (Status s =
-              d.check(d.eventRecord(end.event, stream.stream), "cuEventRecord");
+      if (Status s = d.check(d.eventRecord(end.handle, stream.handle),
+                             "cuEventRecord");
           !s.ok())
         return s;
       if (Status s =
-              d.check(d.eventSynchronize(end.event), "cuEventSynchronize");
+              d.check(d.eventSynchronize(end.handle), "cuEventSynchronize");
           !s.ok())
         return s.withPrefix("running " + package.entry);
       float ms = 0;
-      if (Status s = d.check(d.eventElapsedTime(&ms, start.event, end.event),
+      if (Status s = d.check(d.eventElapsedTime(&ms, start.handle, end.handle),
                              "cuEventElapsedTime");
           !s.ok())
         return s;
