@@ -18,10 +18,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/Reference/Reference.h"
 #include "attn/InitAll.h"
-#include "attn/Pipelines/Pipelines.h"
+#include "attn/JIT/JIT.h"
 #include "attn/Runtime/Float16.h"
 #include "attn/Runtime/KernelPackage.h"
 #include "attn/Runtime/Launcher.h"
@@ -32,7 +31,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -395,34 +393,18 @@ static void runOnCpu(CpuKernel &kernel, std::vector<Buffer> &inputs,
   }
 }
 
-/// The spec's entry compiled for the GPU as a kernel package (in memory).
+/// The spec's entry compiled for the GPU through the JIT API (its disk
+/// cache serves repeated runs).
 static runtime::KernelPackage compileForGpu(llvm::StringRef spec,
                                             llvm::StringRef entryName) {
-  mlir::DialectRegistry registry;
-  registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  auto module = mlir::parseSourceString<mlir::ModuleOp>(spec, &context);
-  if (!module)
-    fail("the spec does not parse");
-  // Only the entry becomes a kernel.
-  for (auto fn :
-       llvm::make_early_inc_range(module->getOps<mlir::func::FuncOp>()))
-    if (fn.getName() != entryName)
-      fn.erase();
-  mlir::PassManager pm(&context);
-  AttnToPtxOptions options;
+  jit::Compiler compiler;
+  jit::CompileOptions options;
   options.chip = chip;
-  buildAttnToPtxPipeline(pm, options);
-  if (mlir::failed(pm.run(*module)))
-    fail("the GPU pipeline failed (see the diagnostics above)");
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (mlir::failed(writeKernelPackage(*module, os)))
-    fail("no kernel package");
-  auto package = runtime::parseKernelPackage(text);
-  if (!package.ok())
-    fail("the kernel package: " + package.message());
-  return package.take();
+  options.entry = entryName.str();
+  auto kernel = compiler.compile(spec, options);
+  if (!kernel)
+    fail(llvm::toString(kernel.takeError()));
+  return (*kernel)->package();
 }
 
 /// Runs the spec on the GPU through the runtime (inputs converted to the
