@@ -21,11 +21,14 @@
 #include "attn/Conversion/AttnToGPU.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Conversion/ScorePoint.h"
+#include "TensorCoreKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -214,13 +217,18 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
                                          b.getFunctionType(argTypes, {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
     auto [dqk, dv] = headDims(attention);
-    kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv)), 1,
-         1}));
+    std::optional<TensorCoreShape> tensorCore;
+    if (tensorCores && !tensorCoreRefusal(attention))
+      tensorCore = tensorCoreShape(attention);
+    int64_t threads = tensorCore
+                          ? tensorCore->threads()
+                          : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);
+    kernel.setKnownBlockSizeAttr(
+        b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
     // What the package writer needs: the entry's signature and geometry,
     // kept on the top module (the kernel itself becomes PTX).
-    fn->getParentOfType<ModuleOp>()->setAttr(kKernelsAttr,
-                                             describeKernels(fn, attention));
+    fn->getParentOfType<ModuleOp>()->setAttr(
+        kKernelsAttr, describeKernels(fn, attention, tensorCore));
 
     Block &entry = kernel.getBody().front();
     b.setInsertionPointToStart(&entry);
@@ -232,9 +240,14 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     unsigned numInputs = fn.getNumArguments();
     Value out = entry.getArgument(numInputs);
     Value lse = attention.getLse() ? entry.getArgument(numInputs + 1) : Value();
-    buildBody(b, loc, attention, argOf(attention.getQuery()),
-              argOf(attention.getKey()), argOf(attention.getValue()), out, lse,
-              argOf);
+    Value query = argOf(attention.getQuery()), key = argOf(attention.getKey()),
+          value = argOf(attention.getValue());
+    if (tensorCore)
+      buildTensorCoreKernel(b, loc, attention, *tensorCore,
+                            scoreSpec(b, loc, attention, query, key, argOf),
+                            query, key, value, out, lse);
+    else
+      buildBody(b, loc, attention, query, key, value, out, lse, argOf);
     gpu::ReturnOp::create(b, loc);
     return materializeTables(kernel, gpuModule);
   }
@@ -281,7 +294,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
 
   /// The launch description of one kernel: its tensors' names, dtypes and
   /// dims (an integer or a symbol: B, SQ, SK, ...), the grid and the block.
-  DictionaryAttr describeKernel(func::FuncOp fn, AttentionOp op) {
+  DictionaryAttr describeKernel(func::FuncOp fn, AttentionOp op,
+                                std::optional<TensorCoreShape> tensorCore) {
     Builder b(fn.getContext());
     unsigned seqAxis = op.getSeqAxis(), headAxis = op.getHeadAxis();
     bool offsets = false;
@@ -348,6 +362,15 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     auto qType = op.getQuery().getType();
     auto [dqk, dv] = headDims(op);
     int64_t lanes = lanesPerRow(dqk, dv), rows = rowsPerBlock(dqk, dv);
+    int64_t threads = rows * lanes, shared = 0;
+    int64_t align = vectorAlignment(
+        op, cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType());
+    if (tensorCore) {
+      rows = tensorCore->rows;
+      threads = tensorCore->threads();
+      shared = tensorCore->sharedBytes();
+      align = 16; // cp.async copies 16-byte pieces of Q, K and V rows
+    }
     auto extent = [&](int64_t size, StringRef sym) {
       return ShapedType::isDynamic(size) ? sym.str() : std::to_string(size);
     };
@@ -362,26 +385,50 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     SmallVector<Attribute> symbolList;
     for (const std::string &sym : symbols)
       symbolList.push_back(b.getStringAttr(sym));
-    int64_t align = vectorAlignment(
-        op, cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType());
     return b.getDictionaryAttr(
         {b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
          b.getNamedAttr("align", b.getI64IntegerAttr(align)),
          b.getNamedAttr("symbols", b.getArrayAttr(symbolList)),
          b.getNamedAttr("grid", b.getArrayAttr(grid)),
-         b.getNamedAttr("block", b.getI64IntegerAttr(rows * lanes))});
+         b.getNamedAttr("block", b.getI64IntegerAttr(threads)),
+         b.getNamedAttr("shared", b.getI64IntegerAttr(shared))});
   }
 
   /// attn.kernels with this function's description added.
-  DictionaryAttr describeKernels(func::FuncOp fn, AttentionOp op) {
+  DictionaryAttr describeKernels(func::FuncOp fn, AttentionOp op,
+                                 std::optional<TensorCoreShape> tensorCore) {
     Builder b(fn.getContext());
     NamedAttrList kernels;
     if (auto old =
             fn->getParentOfType<ModuleOp>()->getAttrOfType<DictionaryAttr>(
                 kKernelsAttr))
       kernels.append(old.getValue());
-    kernels.set(fn.getName(), describeKernel(fn, op));
+    kernels.set(fn.getName(), describeKernel(fn, op, tensorCore));
     return kernels.getDictionary(fn.getContext());
+  }
+
+  /// What defines the score of a pair, read from the kernel's arguments.
+  static ScorePointSpec scoreSpec(OpBuilder &b, Location loc, AttentionOp op,
+                                  Value query, Value key,
+                                  function_ref<Value(Value)> argOf) {
+    auto qType = cast<MemRefType>(query.getType());
+    int64_t dqk = qType.getDimSize(3);
+    ScorePointSpec spec;
+    spec.scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
+                                   : 1.0 / std::sqrt(static_cast<double>(dqk));
+    if (op.getMaskAttr())
+      spec.mask = op.getMaskExpr();
+    spec.score = op.getScoreAttr();
+    spec.maskMod = &op.getMaskMod();
+    spec.scoreMod = &op.getScoreMod();
+    spec.qHeads = qType.getDimSize(op.getHeadAxis());
+    spec.qLen = memref::DimOp::create(b, loc, query, op.getSeqAxis());
+    spec.kvLen = memref::DimOp::create(b, loc, key, op.getSeqAxis());
+    spec.qSegments = argOf(op.getQSegments());
+    spec.kvSegments = argOf(op.getKvSegments());
+    spec.blockMask = argOf(op.getBlockMask());
+    spec.bias = argOf(op.getBias());
+    return spec;
   }
 
   void buildBody(OpBuilder &b, Location loc, AttentionOp op, Value query,
@@ -433,21 +480,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       idx[3] = d;
       return idx;
     };
-    ScorePointSpec spec;
-    spec.scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
-                                   : 1.0 / std::sqrt(static_cast<double>(dqk));
-    if (op.getMaskAttr())
-      spec.mask = op.getMaskExpr();
-    spec.score = op.getScoreAttr();
-    spec.maskMod = &op.getMaskMod();
-    spec.scoreMod = &op.getScoreMod();
-    spec.qHeads = qHeads;
-    spec.qLen = qLen;
-    spec.kvLen = kvLen;
-    spec.qSegments = argOf(op.getQSegments());
-    spec.kvSegments = argOf(op.getKvSegments());
-    spec.blockMask = argOf(op.getBlockMask());
-    spec.bias = argOf(op.getBias());
+    ScorePointSpec spec = scoreSpec(b, loc, op, query, key, argOf);
 
     // The keys the mask leaves for this row.
     Value lo = c(0), hi = kvLen;

@@ -12,6 +12,7 @@
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -33,8 +34,8 @@ std::string attn::defaultCudaPath() {
 
 void attn::buildAttnToPtxPipeline(OpPassManager &pm,
                                   const AttnToPtxOptions &options) {
-  pm.addPass(createAttnLowerToGPU(
-      AttnLowerToGPUOptions{options.blockQ, options.chip}));
+  pm.addPass(createAttnLowerToGPU(AttnLowerToGPUOptions{
+      options.blockQ, options.chip, options.tensorCores}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // The kernel-side steps of upstream's GPU-to-NVVM pipeline, with the CUDA
@@ -49,7 +50,10 @@ void attn::buildAttnToPtxPipeline(OpPassManager &pm,
   pm.addPass(createGpuNVVMAttachTarget(target));
   pm.addPass(createLowerAffinePass());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  // nvgpu (ldmatrix, cp.async) to NVVM, then the rest of the kernel.
+  kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createAttnExternDynamicShared());
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());

@@ -72,9 +72,15 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
            "Query rows (threads) per block">,
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
            "Target chip (sm_80, sm_90, sm_90a); later lowerings of the same "
-           "kernel choose their instructions by it">
+           "kernel choose their instructions by it">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Use the tensor-core kernel (mma.sync, cp.async) where the entry "
+           "allows it: bf16 or f16 Q, K and V, head dims multiples of 16 up "
+           "to 256; else the scalar kernel">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect",
@@ -82,6 +88,19 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];
+}
+
+def AttnExternDynamicShared
+    : Pass<"attn-extern-dynamic-shared", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Give the dynamic shared memory global external linkage";
+  let description = [{
+    After convert-gpu-to-nvvm, the global standing for
+    `gpu.dynamic_shared_memory` (a zero-sized i8 array in address space 3)
+    has internal linkage, which the NVPTX backend turns into a one-byte
+    static `.shared` variable. With external linkage it becomes
+    `.extern .shared .b8 NAME[]`, the block's dynamic shared memory, so
+    that accesses past its first byte are inside the declared allocation.
+  }];
 }
 
 def AttnWritePackage : Pass<"attn-write-package", "::mlir::ModuleOp"> {

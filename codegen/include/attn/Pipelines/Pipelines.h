@@ -60,6 +60,11 @@ struct AttnToPtxOptions : public mlir::PassPipelineOptions<AttnToPtxOptions> {
   Option<int64_t> blockQ{*this, "block-q",
                          llvm::cl::desc("Query rows (threads) per block"),
                          llvm::cl::init(128)};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Use the tensor-core kernel where the entry allows it "
+                     "(bf16/f16, head dims multiples of 16 up to 256)"),
+      llvm::cl::init(true)};
   Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked (default: "

@@ -84,7 +84,8 @@ LogicalResult attn::writeKernelPackage(ModuleOp module, raw_ostream &os) {
   os << "grid";
   for (Attribute g : desc.getAs<ArrayAttr>("grid"))
     os << " " << cast<StringAttr>(g).getValue();
-  os << "\nshared 0\n";
+  auto shared = desc.getAs<IntegerAttr>("shared");
+  os << "\nshared " << (shared ? shared.getInt() : 0) << "\n";
   // Q, K, V and O rows read and written as aligned vectors.
   if (auto align = desc.getAs<IntegerAttr>("align"); align && align.getInt())
     os << "align " << align.getInt() << " q k v o\n";

@@ -1,0 +1,580 @@
+//===- TensorCoreKernel.cpp - Attention on mma.sync tensor cores ----------===//
+//
+// A block of 4 warps owns 64 query rows of one (batch, head); each warp owns
+// 16 of them. The block stages its query tile in shared memory once (the
+// warps keep their rows' mma fragments in registers when Dqk <= 128), then
+// walks the key range its mask leaves (buildKVRange over the block's rows)
+// in tiles of `keys`, with the next tile's K and V rows copied by cp.async
+// into the other of two shared buffers while the current one is computed:
+//
+//   S = Q K^T          mma.sync m16n8k16, K fragments by ldmatrix
+//   S = score(S)       only on tiles the mask does not show whole
+//                      (buildTileIsFull), or when the score is modified:
+//                      the same scalar builders as the CPU path (ScorePoint)
+//   online softmax     in base 2, the row max shared by the 4 lanes of a row
+//   O = O * c + P V    P packed from the S fragments as the A operand, V
+//                      fragments by ldmatrix.trans
+//
+// Shared rows are padded by 16 bytes so that ldmatrix reads no bank twice.
+// Rows past the lengths read the last valid row (clamped) and are masked by
+// the score builder, so nothing outside the operands is read. O is 0 and
+// the LSE -inf on rows that see no key.
+//
+// The fragment layouts are those of PTX's mma.m16n8k16 (lane = 4 * g + t):
+// A (16x16) a0..a3 = rows g, g+8 x columns 2t, 2t+8 (pairs); B (16x8) b0,
+// b1 = rows 2t, 2t+8 (pairs) x column g; C (16x8) c0,c1 = row g, c2,c3 =
+// row g+8, columns 2t and 2t+1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TensorCoreKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace attn;
+
+std::optional<std::string> attn::tensorCoreRefusal(AttentionOp op) {
+  Type qe = op.getQuery().getType().getElementType();
+  Type ke = op.getKey().getType().getElementType();
+  Type ve = op.getValue().getType().getElementType();
+  if (!(qe.isBF16() || qe.isF16()) || ke != qe || ve != qe)
+    return std::string("Q, K and V are not all bf16 or all f16");
+  int64_t dqk = op.getQuery().getType().getDimSize(3);
+  int64_t dv = op.getValue().getType().getDimSize(3);
+  if (ShapedType::isDynamic(dqk) || ShapedType::isDynamic(dv) ||
+      dqk % 16 != 0 || dv % 16 != 0 || dqk > 256 || dv > 256)
+    return std::string("the head dims are not multiples of 16 up to 256");
+  return std::nullopt;
+}
+
+TensorCoreShape attn::tensorCoreShape(AttentionOp op) {
+  TensorCoreShape shape;
+  shape.dqk = op.getQuery().getType().getDimSize(3);
+  shape.dv = op.getValue().getType().getDimSize(3);
+  // Registers a thread holds: Dv / 2 accumulators, keys / 2 scores, Dqk / 4
+  // query words when they stay in registers.
+  shape.queryInRegisters = shape.dqk <= 128;
+  // Tiles of 32 keys where registers are short: wide heads, and scores
+  // that go through the score builder on every tile (score modifiers, or
+  // masks read from run-time data), whose per-element IR needs registers
+  // of its own.
+  bool perElement = static_cast<bool>(op.getScoreAttr());
+  if (op.getMaskAttr()) {
+    mask::Requirements req;
+    op.getMaskExpr().addRequirements(req);
+    perElement |= req.documents || req.docOffsets || req.blockMask ||
+                  req.maskModRegion;
+  }
+  shape.keys =
+      std::max(shape.dqk, shape.dv) > 128 || perElement ? 32 : 64;
+  return shape;
+}
+
+namespace {
+
+/// Builds one kernel body; holds the values every part reads.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, AttentionOp op,
+          const TensorCoreShape &shape, const ScorePointSpec &spec,
+          Value query, Value key, Value value, Value out, Value lse)
+      : b(b), loc(loc), op(op), shape(shape), spec(spec), query(query),
+        key(key), value(value), out(out), lse(lse) {}
+
+  void build();
+
+private:
+  OpBuilder &b;
+  Location loc;
+  AttentionOp op;
+  const TensorCoreShape &shape;
+  const ScorePointSpec &spec;
+  Value query, key, value, out, lse;
+
+  Type elem, f32, i32;
+  Value tid, warp, lane, g, t;
+  Value batch, head, kvHead, q0;
+  Value qShared, kShared, vShared;
+
+  static constexpr double kLog2e = 1.4426950408889634;
+
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value ci32(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+  }
+  Value fc(double v) {
+    return arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(v));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value add(Value x, int64_t y) { return y ? add(x, c(y)) : x; }
+  Value mul(Value x, int64_t y) { return mul(x, c(y)); }
+
+  /// [b, h, s, d] in the operand's layout.
+  SmallVector<Value, 4> at(Value h, Value s, Value d) {
+    SmallVector<Value, 4> idx(4);
+    idx[0] = batch;
+    idx[op.getHeadAxis()] = h;
+    idx[op.getSeqAxis()] = s;
+    idx[3] = d;
+    return idx;
+  }
+
+  /// min(max(x, 0), len - 1) for the last valid row of a length.
+  Value clampRow(Value x, Value len) {
+    Value last = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, len, c(1)), c(0));
+    return arith::MinSIOp::create(b, loc, x, last);
+  }
+
+  /// Issues cp.async copies of `rows` rows of `src` (head `h`, sequence
+  /// rows from `first`, clamped below `len`) into `dst` from row `dstRow`.
+  void copyRows(Value src, Value h, Value first, Value len, Value dst,
+                Value dstRow, int64_t rows, int64_t dim);
+
+  /// The four i32 words of an ldmatrix.x4 at `row`, `col` of `smem`.
+  SmallVector<Value, 4> ldmatrix4(Value smem, Value row, Value col,
+                                  bool transpose);
+  /// D = A B + C on one m16n8k16 tile.
+  SmallVector<Value, 4> mma(ArrayRef<Value> a, ArrayRef<Value> bw,
+                            ArrayRef<Value> acc);
+  /// Two f32 as one mma operand word of two 16-bit values.
+  Value pack(Value lo, Value hi);
+  /// A vector<2xelem> as an mma operand word.
+  Value word(Value pair);
+  /// x reduced over the 4 lanes of a row (butterfly over lane bits 0, 1).
+  Value quadReduce(Value x, bool max);
+};
+
+void KernelBuilder::copyRows(Value src, Value h, Value first, Value len, Value dst,
+                       Value dstRow, int64_t rows, int64_t dim) {
+  int64_t chunks = dim / 8, total = rows * chunks, threads = shape.threads();
+  for (int64_t base = 0; base < total; base += threads) {
+    Value i = add(tid, base);
+    auto emit = [&](OpBuilder &, Location) {
+      Value r = arith::DivUIOp::create(b, loc, i, c(chunks));
+      Value col = mul(arith::RemUIOp::create(b, loc, i, c(chunks)), 8);
+      Value srcRow = clampRow(add(first, r), len);
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst,
+          ValueRange{add(dstRow, r), col}, src, at(h, srcRow, col),
+          b.getIndexAttr(8), Value(), UnitAttr());
+    };
+    if (base + threads <= total) {
+      emit(b, loc);
+      continue;
+    }
+    Value inside =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(total));
+    auto inRange = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard restore(b);
+    b.setInsertionPointToStart(inRange.thenBlock());
+    emit(b, loc);
+  }
+}
+
+SmallVector<Value, 4> KernelBuilder::ldmatrix4(Value smem, Value row, Value col,
+                                         bool transpose) {
+  auto type = VectorType::get({4, 2}, elem);
+  Value tiles = nvgpu::LdMatrixOp::create(b, loc, type, smem,
+                                          ValueRange{row, col}, transpose, 4);
+  SmallVector<Value, 4> words;
+  for (int64_t i = 0; i < 4; ++i)
+    words.push_back(word(vector::ExtractOp::create(b, loc, tiles, i)));
+  return words;
+}
+
+SmallVector<Value, 4> KernelBuilder::mma(ArrayRef<Value> a, ArrayRef<Value> bw,
+                                   ArrayRef<Value> acc) {
+  auto ptxType = elem.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
+  Type result =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  Value d = NVVM::MmaOp::create(
+      b, loc, result, a, bw, acc, {16, 8, 16}, std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{ptxType, ptxType},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value, 4> parts;
+  for (int64_t i = 0; i < 4; ++i)
+    parts.push_back(LLVM::ExtractValueOp::create(b, loc, d, i));
+  return parts;
+}
+
+Value KernelBuilder::pack(Value lo, Value hi) {
+  Value pair = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2}, elem),
+      ValueRange{arith::TruncFOp::create(b, loc, elem, lo),
+                 arith::TruncFOp::create(b, loc, elem, hi)});
+  return word(pair);
+}
+
+Value KernelBuilder::word(Value pair) {
+  // NVVM's mma.sync takes bf16 pairs as i32 and f16 pairs as vector<2xf16>.
+  if (!elem.isBF16())
+    return pair;
+  Value bits =
+      vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair);
+  return vector::ExtractOp::create(b, loc, bits, 0);
+}
+
+Value KernelBuilder::quadReduce(Value x, bool max) {
+  for (int64_t offset : {1, 2}) {
+    Value other = NVVM::ShflOp::create(b, loc, f32, ci32(-1), x, ci32(offset),
+                                       ci32(0x1f), NVVM::ShflKind::bfly,
+                                       UnitAttr());
+    x = max ? arith::MaximumFOp::create(b, loc, x, other).getResult()
+            : arith::AddFOp::create(b, loc, x, other).getResult();
+  }
+  return x;
+}
+
+void KernelBuilder::build() {
+  MLIRContext *ctx = b.getContext();
+  elem = cast<MemRefType>(query.getType()).getElementType();
+  f32 = b.getF32Type();
+  i32 = b.getI32Type();
+  const int64_t rows = shape.rows, keys = shape.keys, dqk = shape.dqk,
+                dv = shape.dv;
+  const int64_t qStride = shape.rowStride(dqk), vStride = shape.rowStride(dv);
+  const double ninf = -std::numeric_limits<double>::infinity();
+  unsigned headAxis = op.getHeadAxis();
+  int64_t groups = cast<MemRefType>(query.getType()).getDimSize(headAxis) /
+                   cast<MemRefType>(key.getType()).getDimSize(headAxis);
+
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  warp = arith::DivUIOp::create(b, loc, tid, c(32));
+  lane = arith::RemUIOp::create(b, loc, tid, c(32));
+  g = arith::DivUIOp::create(b, loc, lane, c(4));
+  t = arith::RemUIOp::create(b, loc, lane, c(4));
+  Value tile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  kvHead = arith::DivUIOp::create(b, loc, head, c(groups));
+  q0 = mul(tile, rows);
+  Value qLen = spec.qLen, kvLen = spec.kvLen;
+
+  // Shared memory: the query tile, then two K tiles, then two V tiles.
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value smem = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), workgroup));
+  int64_t offset = 0;
+  auto view = [&](int64_t r, int64_t stride) {
+    auto type = MemRefType::get({r, stride}, elem, MemRefLayoutAttrInterface(),
+                                workgroup);
+    Value v = memref::ViewOp::create(b, loc, type, smem, c(offset),
+                                     ValueRange{});
+    offset += r * stride * 2;
+    return v;
+  };
+  qShared = view(rows, qStride);
+  kShared = view(2 * keys, qStride);
+  vShared = view(2 * keys, vStride);
+
+  // The block's rows and the keys its mask leaves them.
+  Value qEnd = arith::MinSIOp::create(b, loc, add(q0, rows), qLen);
+  mask::IRArgs margs;
+  margs.b = batch;
+  margs.h = head;
+  margs.qLen = qLen;
+  margs.kvLen = kvLen;
+  margs.qHeads = spec.qHeads;
+  margs.qSegments = spec.qSegments;
+  margs.kvSegments = spec.kvSegments;
+  margs.blockMask = spec.blockMask;
+  margs.maskMod = [&](OpBuilder &b, Location, Value bb, Value hh, Value qq,
+                      Value kk) {
+    return inlineRegion(b, *spec.maskMod, {bb, hh, qq, kk});
+  };
+  margs.qLo = q0;
+  margs.qHi = qEnd;
+  Value lo = c(0), hi = kvLen;
+  if (spec.mask)
+    std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
+  Value span = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, hi, lo), c(0));
+  Value numTiles = arith::DivUIOp::create(b, loc, add(span, keys - 1), c(keys));
+
+  // The query tile, then the first K and V tiles, in flight together.
+  copyRows(query, head, q0, qLen, qShared, c(0), rows, dqk);
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  auto loadKV = [&](Value first, Value buffer) {
+    Value row = mul(buffer, keys);
+    copyRows(key, kvHead, first, kvLen, kShared, row, keys, dqk);
+    copyRows(value, kvHead, first, kvLen, vShared, row, keys, dv);
+  };
+  {
+    Value any =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numTiles,
+                              c(0));
+    auto first = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(first.thenBlock());
+    loadKV(lo, c(0));
+  }
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+  gpu::BarrierOp::create(b, loc);
+
+  // This warp's 16 rows of the query tile as A fragments: ldmatrix.x4 lane
+  // l addresses row l % 16, column 8 * (l / 16) of each 16x16 block.
+  Value warpRow = mul(warp, 16);
+  Value aRow = add(warpRow, arith::RemUIOp::create(b, loc, lane, c(16)));
+  Value aCol = mul(arith::DivUIOp::create(b, loc, lane, c(16)), 8);
+  auto queryFragment = [&](int64_t kstep) {
+    return ldmatrix4(qShared, aRow, add(aCol, kstep * 16), false);
+  };
+  SmallVector<SmallVector<Value, 4>> qFrags;
+  if (shape.queryInRegisters)
+    for (int64_t ks = 0; ks < dqk / 16; ++ks)
+      qFrags.push_back(queryFragment(ks));
+
+  // B fragments of K (not transposed): lane l addresses key
+  // (l % 8) + 8 * (l / 16), column 8 * ((l / 8) % 2) of a 16-key block:
+  // words 0, 1 are b0, b1 of the first 8 keys, 2, 3 of the next 8.
+  Value kRowInBlock =
+      add(arith::RemUIOp::create(b, loc, lane, c(8)),
+          mul(arith::DivUIOp::create(b, loc, lane, c(16)), 8));
+  Value kColInBlock = mul(
+      arith::RemUIOp::create(
+          b, loc, arith::DivUIOp::create(b, loc, lane, c(8)), c(2)),
+      8);
+  // B fragments of V (transposed): lane l addresses key
+  // (l % 8) + 8 * ((l / 8) % 2), column 8 * (l / 16): words 0, 1 are b0,
+  // b1 of the first 8 columns, 2, 3 of the next 8.
+  Value vRowInBlock = add(arith::RemUIOp::create(b, loc, lane, c(8)),
+                          kColInBlock); // 8 * ((l / 8) % 2)
+  Value vColInBlock = mul(arith::DivUIOp::create(b, loc, lane, c(16)), 8);
+
+  bool modified = spec.score || spec.bias;
+  const int64_t sTiles = keys / 8, oTiles = dv / 8;
+  // Loop state: the running max (base 2) and the lane's partial sum of
+  // rows g and g + 8, then the O accumulators (4 per 8 columns of V).
+  SmallVector<Value> init = {fc(ninf), fc(ninf), fc(0.0), fc(0.0)};
+  for (int64_t i = 0; i < oTiles * 4; ++i)
+    init.push_back(fc(0.0));
+
+  auto loop = scf::ForOp::create(
+      b, loc, c(0), numTiles, c(1), init,
+      [&](OpBuilder &, Location, Value j, ValueRange state) {
+        Value buffer = arith::RemUIOp::create(b, loc, j, c(2));
+        Value kStart = add(lo, mul(j, keys));
+        // The tile's rows have landed, and every warp is done with the
+        // other buffer: fill it with the next tile.
+        {
+          Value next = add(j, 1);
+          Value more = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                             next, numTiles);
+          auto prefetch =
+              scf::IfOp::create(b, loc, more, /*withElseRegion=*/false);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(prefetch.thenBlock());
+          loadKV(add(kStart, keys), arith::SubIOp::create(b, loc, c(1), buffer));
+        }
+        NVVM::CpAsyncCommitGroupOp::create(b, loc);
+        Value kBase = mul(buffer, keys);
+
+        // S = Q K^T.
+        SmallVector<SmallVector<Value, 4>> s(sTiles);
+        for (auto &frag : s)
+          frag.assign(4, fc(0.0));
+        for (int64_t ks = 0; ks < dqk / 16; ++ks) {
+          SmallVector<Value, 4> a = shape.queryInRegisters ? qFrags[ks]
+                                                           : queryFragment(ks);
+          for (int64_t np = 0; np < sTiles / 2; ++np) {
+            auto words = ldmatrix4(kShared, add(kBase, add(kRowInBlock, np * 16)),
+                                   add(kColInBlock, ks * 16), false);
+            s[2 * np] = mma(a, {words[0], words[1]}, s[2 * np]);
+            s[2 * np + 1] = mma(a, {words[2], words[3]}, s[2 * np + 1]);
+          }
+        }
+
+        // Scores in base 2: scaled only on tiles the mask shows whole and
+        // the score is not modified; else through the score builder.
+        Value tileFull;
+        Value kEnd = add(kStart, keys);
+        Value inLength = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::sle, kEnd, kvLen);
+        if (spec.mask) {
+          mask::IRArgs targs = margs;
+          targs.kLo = kStart;
+          targs.kHi = arith::MinSIOp::create(b, loc, kEnd, kvLen);
+          Value full = spec.mask.buildTileIsFull(b, loc, targs);
+          tileFull = arith::AndIOp::create(b, loc, full, inLength);
+        } else {
+          tileFull = inLength;
+        }
+        SmallVector<Type> scoreTypes(sTiles * 4, f32);
+        auto flat = [&]() {
+          SmallVector<Value> v;
+          for (auto &frag : s)
+            v.append(frag.begin(), frag.end());
+          return v;
+        };
+        auto fast = [&]() {
+          SmallVector<Value> v;
+          Value factor = fc(spec.scale * kLog2e);
+          for (Value x : flat())
+            v.push_back(arith::MulFOp::create(b, loc, x, factor));
+          return v;
+        };
+        auto general = [&]() {
+          SmallVector<Value> v;
+          Value log2e = fc(kLog2e), minusInf = fc(ninf);
+          for (int64_t n = 0; n < sTiles; ++n)
+            for (int64_t e = 0; e < 4; ++e) {
+              Value q = add(q0, add(add(warpRow, g), e >= 2 ? 8 : 0));
+              Value k = add(kStart, add(mul(t, 2), n * 8 + (e % 2)));
+              auto [score, visible] =
+                  buildScoreAt(b, loc, spec, s[n][e], batch, head, q, k);
+              Value scaled = arith::MulFOp::create(b, loc, score, log2e);
+              v.push_back(
+                  arith::SelectOp::create(b, loc, visible, scaled, minusInf));
+            }
+          return v;
+        };
+        SmallVector<Value> scores;
+        if (modified) {
+          scores = general();
+        } else {
+          auto choice = scf::IfOp::create(b, loc, scoreTypes, tileFull,
+                                          /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(choice.thenBlock());
+          scf::YieldOp::create(b, loc, fast());
+          b.setInsertionPointToStart(choice.elseBlock());
+          scf::YieldOp::create(b, loc, general());
+          scores.assign(choice.getResults().begin(), choice.getResults().end());
+        }
+
+        // Online softmax for rows g (half 0) and g + 8 (half 1).
+        SmallVector<Value> next(state.begin(), state.end());
+        SmallVector<Value, 2> safe(2), corr(2);
+        for (int64_t half = 0; half < 2; ++half) {
+          Value m = state[half];
+          Value mx = m;
+          for (int64_t n = 0; n < sTiles; ++n)
+            for (int64_t e = 0; e < 2; ++e)
+              mx = arith::MaximumFOp::create(b, loc, mx,
+                                             scores[n * 4 + half * 2 + e]);
+          mx = quadReduce(mx, /*max=*/true);
+          // A row with no visible key yet keeps m = -inf; subtract 0 then.
+          Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                             mx, fc(ninf));
+          safe[half] = arith::SelectOp::create(b, loc, none, fc(0.0), mx);
+          corr[half] = math::Exp2Op::create(
+              b, loc, arith::SubFOp::create(b, loc, m, safe[half]));
+          next[half] = mx;
+        }
+        SmallVector<Value> p(sTiles * 4);
+        SmallVector<Value, 2> sum = {
+            arith::MulFOp::create(b, loc, state[2], corr[0]),
+            arith::MulFOp::create(b, loc, state[3], corr[1])};
+        for (int64_t n = 0; n < sTiles; ++n)
+          for (int64_t e = 0; e < 4; ++e) {
+            int64_t half = e / 2;
+            p[n * 4 + e] = math::Exp2Op::create(
+                b, loc,
+                arith::SubFOp::create(b, loc, scores[n * 4 + e], safe[half]));
+            sum[half] = arith::AddFOp::create(b, loc, sum[half], p[n * 4 + e]);
+          }
+        next[2] = sum[0];
+        next[3] = sum[1];
+        SmallVector<SmallVector<Value, 4>> o(oTiles);
+        for (int64_t n = 0; n < oTiles; ++n)
+          for (int64_t e = 0; e < 4; ++e)
+            o[n].push_back(arith::MulFOp::create(b, loc, state[4 + n * 4 + e],
+                                                 corr[e / 2]));
+
+        // O += P V: P's C fragments of keys 16 kk .. 16 kk + 15 are the A
+        // fragment of that k step.
+        for (int64_t kk = 0; kk < keys / 16; ++kk) {
+          const Value *p0 = &p[(2 * kk) * 4], *p1 = &p[(2 * kk + 1) * 4];
+          SmallVector<Value, 4> a = {pack(p0[0], p0[1]), pack(p0[2], p0[3]),
+                                     pack(p1[0], p1[1]), pack(p1[2], p1[3])};
+          for (int64_t dp = 0; dp < oTiles / 2; ++dp) {
+            auto words =
+                ldmatrix4(vShared, add(kBase, add(vRowInBlock, kk * 16)),
+                          add(vColInBlock, dp * 16), true);
+            o[2 * dp] = mma(a, {words[0], words[1]}, o[2 * dp]);
+            o[2 * dp + 1] = mma(a, {words[2], words[3]}, o[2 * dp + 1]);
+          }
+        }
+        for (int64_t n = 0; n < oTiles; ++n)
+          for (int64_t e = 0; e < 4; ++e)
+            next[4 + n * 4 + e] = o[n][e];
+
+        // The next tile's rows have landed, and every warp is done with
+        // this buffer before it is refilled.
+        NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+        gpu::BarrierOp::create(b, loc);
+        scf::YieldOp::create(b, loc, next);
+      });
+
+  // O = acc / l (0 on a row with no visible key), LSE = m ln 2 + ln l.
+  Type outElem = cast<MemRefType>(out.getType()).getElementType();
+  for (int64_t half = 0; half < 2; ++half) {
+    Value m = loop.getResult(half);
+    Value l = quadReduce(loop.getResult(2 + half), /*max=*/false);
+    Value any =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, fc(0.0));
+    Value inv = arith::SelectOp::create(
+        b, loc, any, arith::DivFOp::create(b, loc, fc(1.0), l), fc(0.0));
+    Value q = add(q0, add(warpRow, add(g, half * 8)));
+    Value inside =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, qLen);
+    auto store = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(store.thenBlock());
+    for (int64_t n = 0; n < oTiles; ++n) {
+      SmallVector<Value, 2> pair;
+      for (int64_t e = 0; e < 2; ++e) {
+        Value x = arith::MulFOp::create(
+            b, loc, loop.getResult(4 + n * 4 + half * 2 + e), inv);
+        if (outElem != f32)
+          x = outElem.getIntOrFloatBitWidth() < 32
+                  ? arith::TruncFOp::create(b, loc, outElem, x).getResult()
+                  : arith::ExtFOp::create(b, loc, outElem, x).getResult();
+        pair.push_back(x);
+      }
+      Value vec = vector::FromElementsOp::create(
+          b, loc, VectorType::get({2}, outElem), pair);
+      vector::StoreOp::create(b, loc, vec, out,
+                              at(head, q, add(mul(t, 2), n * 8)));
+    }
+    if (lse) {
+      Value first =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, c(0));
+      auto one = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(one.thenBlock());
+      Value value = arith::AddFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, m, fc(M_LN2)),
+          math::LogOp::create(b, loc, l));
+      Value v = arith::SelectOp::create(b, loc, any, value, fc(ninf));
+      memref::StoreOp::create(b, loc, v, lse, ValueRange{batch, head, q});
+    }
+  }
+}
+
+} // namespace
+
+void attn::buildTensorCoreKernel(OpBuilder &b, Location loc, AttentionOp op,
+                                 const TensorCoreShape &shape,
+                                 const ScorePointSpec &spec, Value query,
+                                 Value key, Value value, Value out, Value lse) {
+  KernelBuilder(b, loc, op, shape, spec, query, key, value, out, lse).build();
+}

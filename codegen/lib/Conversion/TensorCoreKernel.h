@@ -1,0 +1,66 @@
+//===- TensorCoreKernel.h - The tensor-core attention kernel ----*- C++ -*-===//
+//
+// The body of a GPU attention kernel on the tensor cores (mma.sync m16n8k16
+// fed by ldmatrix, K and V staged through shared memory with cp.async, two
+// buffers), used by attn-lower-to-gpu for bf16 and f16 inputs whose head
+// dims are multiples of 16 up to 256. Private to the Conversion library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_CONVERSION_TENSORCOREKERNEL_H
+#define ATTN_CONVERSION_TENSORCOREKERNEL_H
+
+#include "attn/Conversion/ScorePoint.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+#include <string>
+
+namespace attn {
+
+/// The geometry of the tensor-core kernel for one entry.
+struct TensorCoreShape {
+  /// Query rows a block (4 warps of 16 rows).
+  int64_t rows = 64;
+  /// Keys a tile of the key loop.
+  int64_t keys = 64;
+  int64_t warps = 4;
+  int64_t dqk = 0, dv = 0;
+  /// The query fragments stay in registers for the whole key loop (Dqk <=
+  /// 128); else they are read from shared memory for each tile.
+  bool queryInRegisters = true;
+
+  int64_t threads() const { return warps * 32; }
+  /// Elements a shared-memory row takes: the head dim and 8 elements (16
+  /// bytes) of padding, so that the 8 rows one ldmatrix phase reads fall in
+  /// distinct banks.
+  int64_t rowStride(int64_t dim) const { return dim + 8; }
+  /// Dynamic shared memory: the query tile and two buffers of K and V tiles.
+  int64_t sharedBytes() const {
+    return 2 * (rows * rowStride(dqk) + 2 * keys * rowStride(dqk) +
+                2 * keys * rowStride(dv));
+  }
+};
+
+/// Why `op` cannot run on the tensor-core kernel, or nothing when it can.
+std::optional<std::string> tensorCoreRefusal(AttentionOp op);
+
+/// The kernel geometry for `op` (which tensorCoreRefusal accepts).
+TensorCoreShape tensorCoreShape(AttentionOp op);
+
+/// Builds the kernel body at the builder's point (a gpu.func of
+/// `shape.threads()` threads, grid (ceil(Sq / rows), Hq, B), with
+/// `shape.sharedBytes()` of dynamic shared memory). `query`, `key`,
+/// `value`, `out` and `lse` (null when absent) are the kernel's memrefs;
+/// `spec` describes the score of a pair (its lengths set).
+void buildTensorCoreKernel(mlir::OpBuilder &b, mlir::Location loc,
+                           AttentionOp op, const TensorCoreShape &shape,
+                           const ScorePointSpec &spec, mlir::Value query,
+                           mlir::Value key, mlir::Value value, mlir::Value out,
+                           mlir::Value lse);
+
+} // namespace attn
+
+#endif // ATTN_CONVERSION_TENSORCOREKERNEL_H
