@@ -1,13 +1,14 @@
-// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu --canonicalize --cse 2>&1 | FileCheck %s
-// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=64 2>/dev/null | FileCheck %s --check-prefix=BLOCK
+// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu=tensor-cores=false --canonicalize --cse 2>&1 | FileCheck %s
+// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu="block-q=64 tensor-cores=false" 2>/dev/null | FileCheck %s --check-prefix=BLOCK
 // RUN: not attn-opt %s --attn-lower-to-gpu=block-q=2000 2>&1 | FileCheck %s --check-prefix=BADBLOCK
 // BADBLOCK: error: attn-lower-to-gpu: block-q must be in [1, 1024], found 2000
 
 // Each entry becomes a kernel of the same name taking its arguments, then
-// its results, as strided memrefs; one thread per query row of one head.
+// its results, as strided memrefs; one thread per query row of one head
+// (the scalar kernel; attn-lower-to-gpu-mma.mlir has the tensor-core one).
 // The launch description stays on the module for the package writer.
 // CHECK: module attributes
-// CHECK-SAME: attn.kernels = {gqa_causal = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], symbols = ["B", "SK", "SQ"], tensors = [{dims = ["B", "8", "SQ", "64"], kind = "input", name = "q", type = tensor<?x8x?x64xbf16>}, {dims = ["B", "2", "SK", "64"], kind = "input", name = "k"{{.*}}{dims = ["B", "8", "SQ", "32"], kind = "output", name = "o"{{.*}}{dims = ["B", "8", "SQ"], kind = "output", name = "lse"
+// CHECK-SAME: attn.kernels = {gqa_causal = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 0 : i64, symbols = ["B", "SK", "SQ"], tensors = [{dims = ["B", "8", "SQ", "64"], kind = "input", name = "q", type = tensor<?x8x?x64xbf16>}, {dims = ["B", "2", "SK", "64"], kind = "input", name = "k"{{.*}}{dims = ["B", "8", "SQ", "32"], kind = "output", name = "o"{{.*}}{dims = ["B", "8", "SQ"], kind = "output", name = "lse"
 // CHECK: gpu.module @attn_kernels
 // CHECK: gpu.func @gqa_causal(%[[Q:[a-z0-9_]+]]: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1]>>, %[[K:[a-z0-9_]+]]: memref<?x2x?x64xbf16, strided<[?, ?, ?, 1]>>, %[[V:[a-z0-9_]+]]: memref<?x2x?x32xbf16, strided<[?, ?, ?, 1]>>, %[[O:[a-z0-9_]+]]: memref<?x8x?x32xbf16, strided<[?, ?, ?, 1]>>, %[[LSE:[a-z0-9_]+]]: memref<?x8x?xf32, strided<[?, ?, 1]>>) kernel
 // CHECK-SAME: known_block_size = array<i32: 128, 1, 1>

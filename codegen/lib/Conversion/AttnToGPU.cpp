@@ -219,7 +219,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     auto [dqk, dv] = headDims(attention);
     std::optional<TensorCoreShape> tensorCore;
     if (tensorCores && !tensorCoreRefusal(attention))
-      tensorCore = tensorCoreShape(attention);
+      tensorCore = tensorCoreShape(attention, blockQ);
     int64_t threads = tensorCore
                           ? tensorCore->threads()
                           : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);

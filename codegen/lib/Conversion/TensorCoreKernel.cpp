@@ -39,6 +39,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -59,8 +60,11 @@ std::optional<std::string> attn::tensorCoreRefusal(AttentionOp op) {
   return std::nullopt;
 }
 
-TensorCoreShape attn::tensorCoreShape(AttentionOp op) {
+TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   TensorCoreShape shape;
+  // One warp a 16 rows, 1 to 8 warps.
+  shape.warps = std::clamp<int64_t>(blockQ / 16, 1, 8);
+  shape.rows = shape.warps * 16;
   shape.dqk = op.getQuery().getType().getDimSize(3);
   shape.dv = op.getValue().getType().getDimSize(3);
   // Registers a thread holds: Dv / 2 accumulators, keys / 2 scores, Dqk / 4
@@ -281,7 +285,11 @@ void KernelBuilder::build() {
     offset += r * stride * 2;
     return v;
   };
+  // The query tile shares the K buffers when its fragments stay in
+  // registers: it is read once, before the first K tile is loaded.
   qShared = view(rows, qStride);
+  if (shape.queryAliasesKeys())
+    offset = 0;
   kShared = view(2 * keys, qStride);
   vShared = view(2 * keys, vStride);
 
@@ -309,15 +317,12 @@ void KernelBuilder::build() {
       b, loc, arith::SubIOp::create(b, loc, hi, lo), c(0));
   Value numTiles = arith::DivUIOp::create(b, loc, add(span, keys - 1), c(keys));
 
-  // The query tile, then the first K and V tiles, in flight together.
-  copyRows(query, head, q0, qLen, qShared, c(0), rows, dqk);
-  NVVM::CpAsyncCommitGroupOp::create(b, loc);
   auto loadKV = [&](Value first, Value buffer) {
     Value row = mul(buffer, keys);
     copyRows(key, kvHead, first, kvLen, kShared, row, keys, dqk);
     copyRows(value, kvHead, first, kvLen, vShared, row, keys, dv);
   };
-  {
+  auto loadFirstKV = [&]() {
     Value any =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numTiles,
                               c(0));
@@ -325,10 +330,12 @@ void KernelBuilder::build() {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(first.thenBlock());
     loadKV(lo, c(0));
-  }
-  NVVM::CpAsyncCommitGroupOp::create(b, loc);
-  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
-  gpu::BarrierOp::create(b, loc);
+  };
+  auto landed = [&]() {
+    NVVM::CpAsyncCommitGroupOp::create(b, loc);
+    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+    gpu::BarrierOp::create(b, loc);
+  };
 
   // This warp's 16 rows of the query tile as A fragments: ldmatrix.x4 lane
   // l addresses row l % 16, column 8 * (l / 16) of each 16x16 block.
@@ -339,9 +346,23 @@ void KernelBuilder::build() {
     return ldmatrix4(qShared, aRow, add(aCol, kstep * 16), false);
   };
   SmallVector<SmallVector<Value, 4>> qFrags;
-  if (shape.queryInRegisters)
+  copyRows(query, head, q0, qLen, qShared, c(0), rows, dqk);
+  if (shape.queryAliasesKeys()) {
+    // The query tile, into registers; then the first K and V tiles over it.
+    landed();
     for (int64_t ks = 0; ks < dqk / 16; ++ks)
       qFrags.push_back(queryFragment(ks));
+    gpu::BarrierOp::create(b, loc);
+    loadFirstKV();
+    landed();
+  } else {
+    // The query tile and the first K and V tiles in flight together.
+    loadFirstKV();
+    landed();
+    if (shape.queryInRegisters)
+      for (int64_t ks = 0; ks < dqk / 16; ++ks)
+        qFrags.push_back(queryFragment(ks));
+  }
 
   // B fragments of K (not transposed): lane l addresses key
   // (l % 8) + 8 * (l / 16), column 8 * ((l / 8) % 2) of a 16-key block:

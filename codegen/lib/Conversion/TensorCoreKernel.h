@@ -22,11 +22,11 @@ namespace attn {
 
 /// The geometry of the tensor-core kernel for one entry.
 struct TensorCoreShape {
-  /// Query rows a block (4 warps of 16 rows).
-  int64_t rows = 64;
+  /// Query rows a block: 16 a warp.
+  int64_t rows = 128;
   /// Keys a tile of the key loop.
   int64_t keys = 64;
-  int64_t warps = 4;
+  int64_t warps = 8;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
   /// 128); else they are read from shared memory for each tile.
@@ -37,18 +37,26 @@ struct TensorCoreShape {
   /// bytes) of padding, so that the 8 rows one ldmatrix phase reads fall in
   /// distinct banks.
   int64_t rowStride(int64_t dim) const { return dim + 8; }
-  /// Dynamic shared memory: the query tile and two buffers of K and V tiles.
+  /// The query tile is staged in the K buffers (it is read into registers
+  /// before the first K tile is loaded), which leaves room for more blocks
+  /// on a multiprocessor.
+  bool queryAliasesKeys() const {
+    return queryInRegisters && rows <= 2 * keys;
+  }
+  /// Dynamic shared memory: the query tile unless it shares the K buffers,
+  /// and two buffers of K and V tiles.
   int64_t sharedBytes() const {
-    return 2 * (rows * rowStride(dqk) + 2 * keys * rowStride(dqk) +
-                2 * keys * rowStride(dv));
+    int64_t query = queryAliasesKeys() ? 0 : rows * rowStride(dqk);
+    return 2 * (query + 2 * keys * rowStride(dqk) + 2 * keys * rowStride(dv));
   }
 };
 
 /// Why `op` cannot run on the tensor-core kernel, or nothing when it can.
 std::optional<std::string> tensorCoreRefusal(AttentionOp op);
 
-/// The kernel geometry for `op` (which tensorCoreRefusal accepts).
-TensorCoreShape tensorCoreShape(AttentionOp op);
+/// The kernel geometry for `op` (which tensorCoreRefusal accepts) with
+/// about `blockQ` query rows a block (a multiple of 16 from 16 to 128).
+TensorCoreShape tensorCoreShape(AttentionOp op, int64_t blockQ);
 
 /// Builds the kernel body at the builder's point (a gpu.func of
 /// `shape.threads()` threads, grid (ceil(Sq / rows), Hq, B), with

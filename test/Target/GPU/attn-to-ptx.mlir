@@ -16,8 +16,11 @@
 // PKG-NEXT: entry window_gqa
 // PKG-NEXT: block 256
 // PKG-NEXT: grid cdiv(SQ,128) 8 B
-// PKG-NEXT: shared 0
-// Q, K, V and O rows are read in 16-byte vectors: the launcher checks it.
+// Two buffers of 64 K rows and 64 V rows of 128 + 8 bf16 (the query tile
+// is staged in the K buffers).
+// PKG-NEXT: shared 69632
+// cp.async copies 16-byte pieces of Q, K and V rows: the launcher checks
+// their alignment.
 // PKG-NEXT: align 16 q k v o
 // PKG-NEXT: sym B
 // PKG-NEXT: sym SK
@@ -35,11 +38,19 @@
 // PKG-NEXT: ptx {{[0-9]+}}
 // PKG-NEXT: //
 // PKG:      .target sm_90a
+// bf16 with D = 128 takes the tensor-core kernel: dynamic shared memory
+// declared .extern, K and V copied in by cp.async, mma.sync fed by ldmatrix.
+// PKG:      .extern .shared .align 16 .b8 __dynamic_shmem__0[];
 // PKG:      .visible .entry window_gqa(
+// PKG:      cp.async.ca.shared.global
+// PKG:      ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PKG:      mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PKG:      ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 
 // SM80: chip = "sm_80"
 // SM80-SAME: .target sm_80
 // SM80-SAME: .maxntid 128, 1, 1
+// SM80-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 
 // CHIP: attn-to-ptx: chip must be sm_80, sm_90 or sm_90a, found 'sm_70'
 func.func @window_gqa(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>, %v: tensor<?x2x?x128xbf16>) -> (tensor<?x8x?x128xbf16>, tensor<?x8x?xf32>) {

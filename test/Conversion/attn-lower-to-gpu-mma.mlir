@@ -1,0 +1,98 @@
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu --canonicalize --cse | FileCheck %s
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=64 | FileCheck %s --check-prefix=BLOCK64
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=tensor-cores=false | FileCheck %s --check-prefix=SCALAR
+
+// bf16 with head dims that are multiples of 16 takes the tensor-core kernel:
+// 8 warps of 16 query rows (block-q = 128), 64-key tiles; the query tile is
+// staged in the two K buffers (2 x 64 rows of 64 + 8 bf16), then two V
+// buffers: 36864 bytes of dynamic shared memory. cp.async moves 16-byte
+// pieces of rows, so Q, K, V and O must be 16-byte aligned.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: causal_bf16 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 36864 : i64
+// CHECK: gpu.func @causal_bf16
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK: %[[SMEM:.+]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK: %[[QK:.+]] = memref.view %[[SMEM]][%c0][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[V:.+]] = memref.view %[[SMEM]][%c18432][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
+// The query tile lands, goes to registers as mma A fragments, then the
+// first K and V tiles are copied over it.
+// CHECK: nvgpu.device_async_copy %arg0[{{.*}}], %[[QK]][{{.*}}], 8
+// CHECK: nvvm.cp.async.commit.group
+// CHECK-NEXT: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvgpu.ldmatrix %[[QK]][{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK: gpu.barrier
+// CHECK: scf.if
+// CHECK: nvgpu.device_async_copy %arg1[{{.*}}], %[[QK]][{{.*}}], 8
+// CHECK: nvgpu.device_async_copy %arg2[{{.*}}], %[[V]][{{.*}}], 8
+// The key loop: the next tile is copied into the other buffer while this
+// one is used; S = Q K^T on the tensor cores.
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: nvgpu.device_async_copy %arg1
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: nvgpu.ldmatrix %[[QK]][{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK: nvvm.mma.sync A[{{.*}}]  B[{{.*}}]  C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// Tiles the mask shows whole are only scaled; the others go through the
+// score builder (the causal test q >= k).
+// CHECK: scf.if %{{.*}} -> (f32,
+// CHECK: } else {
+// CHECK: arith.cmpi sle
+// The row max is shared by the 4 lanes of a row; softmax in base 2.
+// CHECK: nvvm.shfl.sync  bfly {{.*}} -> f32
+// CHECK: math.exp2
+// O += P V with V's B fragments from ldmatrix.trans.
+// CHECK: nvgpu.ldmatrix %[[V]][{{.*}}] {numTiles = 4 : i32, transpose = true}
+// CHECK: nvvm.mma.sync
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
+// CHECK: scf.yield
+// O = acc / l, 0 on rows with no visible key.
+// CHECK: vector.store
+
+// BLOCK64: block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 36864 : i64
+// SCALAR: block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 0 : i64
+func.func @causal_bf16(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: tensor<?x2x?x64xbf16>) -> tensor<?x8x?x64xbf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<causal>} : tensor<?x8x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16> -> tensor<?x8x?x64xbf16>
+  return %o : tensor<?x8x?x64xbf16>
+}
+
+// -----
+
+// f16 operands go to mma.sync as vector<2xf16> pairs. Dqk = 256 > 128: the
+// query fragments are read from shared memory on every tile (not kept in
+// registers), so the query tile has its own space (128 x (256 + 8)), and
+// tiles are 32 keys (2 x 32 x (256 + 8) for K, 2 x 32 x (128 + 8) for V).
+// CHECK-LABEL: module attributes
+// CHECK-SAME: wide_f16 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "4", "B"], shared = 118784 : i64
+// CHECK: nvvm.mma.sync {{.*}} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+func.func @wide_f16(%q: tensor<?x4x?x256xf16>, %k: tensor<?x4x?x256xf16>, %v: tensor<?x4x?x128xf16>) -> tensor<?x4x?x128xf16> {
+  %o = attn.attention %q, %k, %v : tensor<?x4x?x256xf16>, tensor<?x4x?x256xf16>, tensor<?x4x?x128xf16> -> tensor<?x4x?x128xf16>
+  return %o : tensor<?x4x?x128xf16>
+}
+
+// -----
+
+// f32 inputs, and head dims that are not multiples of 16, keep the scalar
+// kernel (one thread or a few lanes a row).
+// CHECK-LABEL: module attributes
+// CHECK-SAME: odd_dims = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 0 : i64
+// CHECK-NOT: nvvm.mma.sync
+// CHECK: gpu.func @odd_dims
+// CHECK-NOT: nvvm.mma.sync
+// CHECK: gpu.return
+func.func @odd_dims(%q: tensor<?x2x?x24xbf16>, %k: tensor<?x2x?x24xbf16>, %v: tensor<?x2x?x24xbf16>) -> tensor<?x2x?x24xbf16> {
+  %o = attn.attention %q, %k, %v : tensor<?x2x?x24xbf16>, tensor<?x2x?x24xbf16>, tensor<?x2x?x24xbf16> -> tensor<?x2x?x24xbf16>
+  return %o : tensor<?x2x?x24xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: module attributes
+// CHECK-SAME: f32_inputs = {align = 16 : i64, block = 128 : i64
+// CHECK-NOT: nvvm.mma.sync
+// CHECK: gpu.return
+func.func @f32_inputs(%q: tensor<?x2x?x64xf32>, %k: tensor<?x2x?x64xf32>, %v: tensor<?x2x?x64xf32>) -> tensor<?x2x?x64xf32> {
+  %o = attn.attention %q, %k, %v : tensor<?x2x?x64xf32>, tensor<?x2x?x64xf32>, tensor<?x2x?x64xf32> -> tensor<?x2x?x64xf32>
+  return %o : tensor<?x2x?x64xf32>
+}
