@@ -41,6 +41,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -87,6 +89,44 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
 }
 
 namespace {
+
+/// ldmatrix.x4 loads issued this many steps before the mma that uses them,
+/// so that their latency hides behind the mma of the steps between.
+constexpr int64_t kLoadsAhead = 2;
+
+/// A sequence of `count` steps, each using the words of one load: the IR
+/// of load i + kLoadsAhead comes before the use of step i.
+class Pipeline {
+public:
+  using Load = std::function<SmallVector<Value, 4>(int64_t)>;
+  using Use = function_ref<void(int64_t, ArrayRef<Value>)>;
+  Pipeline(int64_t count, Load load) : count(count), load(std::move(load)) {}
+
+  /// Issues the first loads.
+  void prime() {
+    while (issued < std::min(count, kLoadsAhead))
+      inFlight.push_back(load(issued++));
+  }
+  /// Emits every step, loading ahead.
+  void run(Use use) {
+    prime();
+    for (int64_t i = 0; i < count; ++i) {
+      if (issued < count)
+        inFlight.push_back(load(issued++));
+      use(i, inFlight.front());
+      inFlight.pop_front();
+    }
+  }
+
+private:
+  int64_t count, issued = 0;
+  Load load;
+  std::deque<SmallVector<Value, 4>> inFlight;
+};
+
+static void pipeline(int64_t count, Pipeline::Load load, Pipeline::Use use) {
+  Pipeline(count, std::move(load)).run(use);
+}
 
 /// Builds one kernel body; holds the values every part reads.
 class KernelBuilder {
@@ -409,20 +449,35 @@ void KernelBuilder::build() {
         NVVM::CpAsyncCommitGroupOp::create(b, loc);
         Value kBase = mul(buffer, keys);
 
-        // S = Q K^T.
+        // S = Q K^T, one ldmatrix.x4 of K (two 8-key tiles) per step of
+        // (k step, key pair), loaded kLoadsAhead steps before its use.
         SmallVector<SmallVector<Value, 4>> s(sTiles);
         for (auto &frag : s)
           frag.assign(4, fc(0.0));
-        for (int64_t ks = 0; ks < dqk / 16; ++ks) {
-          SmallVector<Value, 4> a = shape.queryInRegisters ? qFrags[ks]
-                                                           : queryFragment(ks);
-          for (int64_t np = 0; np < sTiles / 2; ++np) {
-            auto words = ldmatrix4(kShared, add(kBase, add(kRowInBlock, np * 16)),
-                                   add(kColInBlock, ks * 16), false);
-            s[2 * np] = mma(a, {words[0], words[1]}, s[2 * np]);
-            s[2 * np + 1] = mma(a, {words[2], words[3]}, s[2 * np + 1]);
-          }
-        }
+        const int64_t pairs = sTiles / 2;
+        SmallVector<Value, 4> a;
+        pipeline(
+            dqk / 16 * pairs,
+            [&](int64_t i) {
+              return ldmatrix4(kShared,
+                               add(kBase, add(kRowInBlock, i % pairs * 16)),
+                               add(kColInBlock, i / pairs * 16), false);
+            },
+            [&](int64_t i, ArrayRef<Value> words) {
+              int64_t ks = i / pairs, np = i % pairs;
+              if (np == 0)
+                a = shape.queryInRegisters ? qFrags[ks] : queryFragment(ks);
+              s[2 * np] = mma(a, {words[0], words[1]}, s[2 * np]);
+              s[2 * np + 1] = mma(a, {words[2], words[3]}, s[2 * np + 1]);
+            });
+        // The first V fragments are read while the softmax runs.
+        const int64_t vPairs = oTiles / 2;
+        Pipeline vLoads(keys / 16 * vPairs, [&](int64_t i) {
+          return ldmatrix4(vShared,
+                           add(kBase, add(vRowInBlock, i / vPairs * 16)),
+                           add(vColInBlock, i % vPairs * 16), true);
+        });
+        vLoads.prime();
 
         // Scores in base 2: scaled only on tiles the mask shows whole and
         // the score is not modified; else through the score builder.
@@ -523,18 +578,16 @@ void KernelBuilder::build() {
 
         // O += P V: P's C fragments of keys 16 kk .. 16 kk + 15 are the A
         // fragment of that k step.
-        for (int64_t kk = 0; kk < keys / 16; ++kk) {
-          const Value *p0 = &p[(2 * kk) * 4], *p1 = &p[(2 * kk + 1) * 4];
-          SmallVector<Value, 4> a = {pack(p0[0], p0[1]), pack(p0[2], p0[3]),
-                                     pack(p1[0], p1[1]), pack(p1[2], p1[3])};
-          for (int64_t dp = 0; dp < oTiles / 2; ++dp) {
-            auto words =
-                ldmatrix4(vShared, add(kBase, add(vRowInBlock, kk * 16)),
-                          add(vColInBlock, dp * 16), true);
-            o[2 * dp] = mma(a, {words[0], words[1]}, o[2 * dp]);
-            o[2 * dp + 1] = mma(a, {words[2], words[3]}, o[2 * dp + 1]);
+        vLoads.run([&](int64_t i, ArrayRef<Value> words) {
+          int64_t kk = i / vPairs, dp = i % vPairs;
+          if (dp == 0) {
+            const Value *p0 = &p[(2 * kk) * 4], *p1 = &p[(2 * kk + 1) * 4];
+            a = {pack(p0[0], p0[1]), pack(p0[2], p0[3]), pack(p1[0], p1[1]),
+                 pack(p1[2], p1[3])};
           }
-        }
+          o[2 * dp] = mma(a, {words[0], words[1]}, o[2 * dp]);
+          o[2 * dp + 1] = mma(a, {words[2], words[3]}, o[2 * dp + 1]);
+        });
         for (int64_t n = 0; n < oTiles; ++n)
           for (int64_t e = 0; e < 4; ++e)
             next[4 + n * 4 + e] = o[n][e];
