@@ -225,6 +225,13 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
                           : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);
     kernel.setKnownBlockSizeAttr(
         b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
+    // Without a register bound ptxas aims at several blocks a
+    // multiprocessor and spills the tensor-core kernel's fragments; allow
+    // what one block may have (65536 registers a multiprocessor).
+    if (tensorCore)
+      kernel->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
+                      b.getI32IntegerAttr(static_cast<int32_t>(
+                          std::min<int64_t>(255, 65536 / threads / 8 * 8))));
     // What the package writer needs: the entry's signature and geometry,
     // kept on the top module (the kernel itself becomes PTX).
     fn->getParentOfType<ModuleOp>()->setAttr(

@@ -64,18 +64,11 @@ std::optional<std::string> attn::tensorCoreRefusal(AttentionOp op) {
 
 TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   TensorCoreShape shape;
-  // One warp a 16 rows, 1 to 8 warps.
-  shape.warps = std::clamp<int64_t>(blockQ / 16, 1, 8);
-  shape.rows = shape.warps * 16;
   shape.dqk = op.getQuery().getType().getDimSize(3);
   shape.dv = op.getValue().getType().getDimSize(3);
-  // Registers a thread holds: Dv / 2 accumulators, keys / 2 scores, Dqk / 4
-  // query words when they stay in registers.
-  shape.queryInRegisters = shape.dqk <= 128;
-  // Tiles of 32 keys where registers are short: wide heads, and scores
-  // that go through the score builder on every tile (score modifiers, or
-  // masks read from run-time data), whose per-element IR needs registers
-  // of its own.
+  int64_t width = std::max(shape.dqk, shape.dv);
+  // Scores that go through the score builder on every tile (score
+  // modifiers, masks read from run-time data) need registers of their own.
   bool perElement = static_cast<bool>(op.getScoreAttr());
   if (op.getMaskAttr()) {
     mask::Requirements req;
@@ -83,8 +76,23 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
     perElement |= req.documents || req.docOffsets || req.blockMask ||
                   req.maskModRegion;
   }
-  shape.keys =
-      std::max(shape.dqk, shape.dv) > 128 || perElement ? 32 : 64;
+  // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
+  // 2 scores, and Dqk / 4 query words when they stay in registers. Two row
+  // tiles a warp halve the K and V fragments read per mma (measured on the
+  // H100: docs/BENCHMARKS.md). They fit head dims up to 64 with 64-key
+  // tiles; at 128, with 32-key tiles, only without a mask (the score
+  // builder of partial tiles would spill).
+  bool plain = !op.getMaskAttr() && !op.getScoreAttr();
+  shape.rowTiles = (width <= 64 && !perElement) || (width <= 128 && plain)
+                       ? 2
+                       : 1;
+  shape.keys = shape.rowTiles == 2 && width <= 64 ? 64 : 32;
+  if (shape.rowTiles == 1 && (width <= 64 || (width <= 128 && plain)))
+    shape.keys = 64;
+  shape.queryInRegisters = shape.dqk <= 128 && shape.rowTiles == 1;
+  // rowTiles tiles of 16 rows a warp, 1 to 8 warps.
+  shape.warps = std::clamp<int64_t>(blockQ / (16 * shape.rowTiles), 1, 8);
+  shape.rows = shape.warps * 16 * shape.rowTiles;
   return shape;
 }
 
@@ -377,21 +385,26 @@ void KernelBuilder::build() {
     gpu::BarrierOp::create(b, loc);
   };
 
-  // This warp's 16 rows of the query tile as A fragments: ldmatrix.x4 lane
-  // l addresses row l % 16, column 8 * (l / 16) of each 16x16 block.
-  Value warpRow = mul(warp, 16);
-  Value aRow = add(warpRow, arith::RemUIOp::create(b, loc, lane, c(16)));
+  // Each warp owns rowTiles tiles of 16 rows. The A fragment of a 16x16
+  // block of the query tile: ldmatrix.x4 lane l addresses row l % 16,
+  // column 8 * (l / 16).
+  const int64_t mTiles = shape.rowTiles;
+  Value warpRow = mul(warp, 16 * mTiles);
+  Value aRowInTile = arith::RemUIOp::create(b, loc, lane, c(16));
   Value aCol = mul(arith::DivUIOp::create(b, loc, lane, c(16)), 8);
-  auto queryFragment = [&](int64_t kstep) {
-    return ldmatrix4(qShared, aRow, add(aCol, kstep * 16), false);
+  auto queryFragment = [&](int64_t mt, int64_t kstep) {
+    return ldmatrix4(qShared, add(warpRow, add(aRowInTile, mt * 16)),
+                     add(aCol, kstep * 16), false);
   };
+  // With one row tile and Dqk <= 128, the query fragments stay in
+  // registers for the whole key loop.
   SmallVector<SmallVector<Value, 4>> qFrags;
   copyRows(query, head, q0, qLen, qShared, c(0), rows, dqk);
   if (shape.queryAliasesKeys()) {
     // The query tile, into registers; then the first K and V tiles over it.
     landed();
     for (int64_t ks = 0; ks < dqk / 16; ++ks)
-      qFrags.push_back(queryFragment(ks));
+      qFrags.push_back(queryFragment(0, ks));
     gpu::BarrierOp::create(b, loc);
     loadFirstKV();
     landed();
@@ -401,7 +414,7 @@ void KernelBuilder::build() {
     landed();
     if (shape.queryInRegisters)
       for (int64_t ks = 0; ks < dqk / 16; ++ks)
-        qFrags.push_back(queryFragment(ks));
+        qFrags.push_back(queryFragment(0, ks));
   }
 
   // B fragments of K (not transposed): lane l addresses key
@@ -423,10 +436,24 @@ void KernelBuilder::build() {
 
   bool modified = spec.score || spec.bias;
   const int64_t sTiles = keys / 8, oTiles = dv / 8;
-  // Loop state: the running max (base 2) and the lane's partial sum of
-  // rows g and g + 8, then the O accumulators (4 per 8 columns of V).
-  SmallVector<Value> init = {fc(ninf), fc(ninf), fc(0.0), fc(0.0)};
-  for (int64_t i = 0; i < oTiles * 4; ++i)
+  // Loop state: per row tile, the running max (base 2) of rows g and g + 8,
+  // then their partial sums on this lane, then the O accumulators (4 per 8
+  // columns of V).
+  auto maxAt = [&](int64_t mt, int64_t half) { return mt * 2 + half; };
+  auto sumAt = [&](int64_t mt, int64_t half) {
+    return 2 * mTiles + mt * 2 + half;
+  };
+  auto accAt = [&](int64_t mt, int64_t n, int64_t e) {
+    return 4 * mTiles + (mt * oTiles + n) * 4 + e;
+  };
+  // Scores and probabilities: (row tile, 8-key tile, element).
+  auto scoreAt = [&](int64_t mt, int64_t n, int64_t e) {
+    return (mt * sTiles + n) * 4 + e;
+  };
+  SmallVector<Value> init;
+  for (int64_t i = 0; i < 2 * mTiles; ++i)
+    init.push_back(fc(ninf));
+  for (int64_t i = 0; i < 2 * mTiles + mTiles * oTiles * 4; ++i)
     init.push_back(fc(0.0));
 
   auto loop = scf::ForOp::create(
@@ -449,13 +476,17 @@ void KernelBuilder::build() {
         NVVM::CpAsyncCommitGroupOp::create(b, loc);
         Value kBase = mul(buffer, keys);
 
-        // S = Q K^T, one ldmatrix.x4 of K (two 8-key tiles) per step of
-        // (k step, key pair), loaded kLoadsAhead steps before its use.
-        SmallVector<SmallVector<Value, 4>> s(sTiles);
-        for (auto &frag : s)
-          frag.assign(4, fc(0.0));
+        // S = Q K^T, one ldmatrix.x4 of K (two 8-key tiles, used by every
+        // row tile) per step of (k step, key pair), loaded kLoadsAhead
+        // steps before its use.
+        SmallVector<Value> s(mTiles * sTiles * 4, fc(0.0));
         const int64_t pairs = sTiles / 2;
-        SmallVector<Value, 4> a;
+        SmallVector<SmallVector<Value, 4>> a(mTiles);
+        auto mmaInto = [&](SmallVector<Value> &acc, int64_t at,
+                           ArrayRef<Value> lhs, ArrayRef<Value> rhs) {
+          auto d = mma(lhs, rhs, ArrayRef<Value>(acc).slice(at, 4));
+          std::copy(d.begin(), d.end(), acc.begin() + at);
+        };
         pipeline(
             dqk / 16 * pairs,
             [&](int64_t i) {
@@ -465,10 +496,15 @@ void KernelBuilder::build() {
             },
             [&](int64_t i, ArrayRef<Value> words) {
               int64_t ks = i / pairs, np = i % pairs;
-              if (np == 0)
-                a = shape.queryInRegisters ? qFrags[ks] : queryFragment(ks);
-              s[2 * np] = mma(a, {words[0], words[1]}, s[2 * np]);
-              s[2 * np + 1] = mma(a, {words[2], words[3]}, s[2 * np + 1]);
+              for (int64_t mt = 0; mt < mTiles; ++mt) {
+                if (np == 0)
+                  a[mt] = shape.queryInRegisters ? qFrags[ks]
+                                                 : queryFragment(mt, ks);
+                mmaInto(s, scoreAt(mt, 2 * np, 0), a[mt],
+                        {words[0], words[1]});
+                mmaInto(s, scoreAt(mt, 2 * np + 1, 0), a[mt],
+                        {words[2], words[3]});
+              }
             });
         // The first V fragments are read while the softmax runs.
         const int64_t vPairs = oTiles / 2;
@@ -494,33 +530,29 @@ void KernelBuilder::build() {
         } else {
           tileFull = inLength;
         }
-        SmallVector<Type> scoreTypes(sTiles * 4, f32);
-        auto flat = [&]() {
-          SmallVector<Value> v;
-          for (auto &frag : s)
-            v.append(frag.begin(), frag.end());
-          return v;
-        };
+        SmallVector<Type> scoreTypes(s.size(), f32);
         auto fast = [&]() {
           SmallVector<Value> v;
           Value factor = fc(spec.scale * kLog2e);
-          for (Value x : flat())
+          for (Value x : s)
             v.push_back(arith::MulFOp::create(b, loc, x, factor));
           return v;
         };
         auto general = [&]() {
           SmallVector<Value> v;
           Value log2e = fc(kLog2e), minusInf = fc(ninf);
-          for (int64_t n = 0; n < sTiles; ++n)
-            for (int64_t e = 0; e < 4; ++e) {
-              Value q = add(q0, add(add(warpRow, g), e >= 2 ? 8 : 0));
-              Value k = add(kStart, add(mul(t, 2), n * 8 + (e % 2)));
-              auto [score, visible] =
-                  buildScoreAt(b, loc, spec, s[n][e], batch, head, q, k);
-              Value scaled = arith::MulFOp::create(b, loc, score, log2e);
-              v.push_back(
-                  arith::SelectOp::create(b, loc, visible, scaled, minusInf));
-            }
+          for (int64_t mt = 0; mt < mTiles; ++mt)
+            for (int64_t n = 0; n < sTiles; ++n)
+              for (int64_t e = 0; e < 4; ++e) {
+                Value q = add(q0, add(add(warpRow, g),
+                                      mt * 16 + (e >= 2 ? 8 : 0)));
+                Value k = add(kStart, add(mul(t, 2), n * 8 + (e % 2)));
+                auto [score, visible] = buildScoreAt(
+                    b, loc, spec, s[scoreAt(mt, n, e)], batch, head, q, k);
+                Value scaled = arith::MulFOp::create(b, loc, score, log2e);
+                v.push_back(arith::SelectOp::create(b, loc, visible, scaled,
+                                                    minusInf));
+              }
           return v;
         };
         SmallVector<Value> scores;
@@ -537,60 +569,63 @@ void KernelBuilder::build() {
           scores.assign(choice.getResults().begin(), choice.getResults().end());
         }
 
-        // Online softmax for rows g (half 0) and g + 8 (half 1).
+        // Online softmax for rows g (half 0) and g + 8 (half 1) of each
+        // row tile.
         SmallVector<Value> next(state.begin(), state.end());
-        SmallVector<Value, 2> safe(2), corr(2);
-        for (int64_t half = 0; half < 2; ++half) {
-          Value m = state[half];
-          Value mx = m;
-          for (int64_t n = 0; n < sTiles; ++n)
-            for (int64_t e = 0; e < 2; ++e)
-              mx = arith::MaximumFOp::create(b, loc, mx,
-                                             scores[n * 4 + half * 2 + e]);
-          mx = quadReduce(mx, /*max=*/true);
-          // A row with no visible key yet keeps m = -inf; subtract 0 then.
-          Value none = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                             mx, fc(ninf));
-          safe[half] = arith::SelectOp::create(b, loc, none, fc(0.0), mx);
-          corr[half] = math::Exp2Op::create(
-              b, loc, arith::SubFOp::create(b, loc, m, safe[half]));
-          next[half] = mx;
-        }
-        SmallVector<Value> p(sTiles * 4);
-        SmallVector<Value, 2> sum = {
-            arith::MulFOp::create(b, loc, state[2], corr[0]),
-            arith::MulFOp::create(b, loc, state[3], corr[1])};
-        for (int64_t n = 0; n < sTiles; ++n)
-          for (int64_t e = 0; e < 4; ++e) {
-            int64_t half = e / 2;
-            p[n * 4 + e] = math::Exp2Op::create(
-                b, loc,
-                arith::SubFOp::create(b, loc, scores[n * 4 + e], safe[half]));
-            sum[half] = arith::AddFOp::create(b, loc, sum[half], p[n * 4 + e]);
+        SmallVector<Value> p(s.size());
+        SmallVector<SmallVector<Value, 4>> o(mTiles * oTiles);
+        for (int64_t mt = 0; mt < mTiles; ++mt) {
+          Value safe[2], corr[2], sum[2];
+          for (int64_t half = 0; half < 2; ++half) {
+            Value m = state[maxAt(mt, half)];
+            Value mx = m;
+            for (int64_t n = 0; n < sTiles; ++n)
+              for (int64_t e = 0; e < 2; ++e)
+                mx = arith::MaximumFOp::create(
+                    b, loc, mx, scores[scoreAt(mt, n, half * 2 + e)]);
+            mx = quadReduce(mx, /*max=*/true);
+            // A row with no visible key yet keeps m = -inf; subtract 0.
+            Value none = arith::CmpFOp::create(
+                b, loc, arith::CmpFPredicate::OEQ, mx, fc(ninf));
+            safe[half] = arith::SelectOp::create(b, loc, none, fc(0.0), mx);
+            corr[half] = math::Exp2Op::create(
+                b, loc, arith::SubFOp::create(b, loc, m, safe[half]));
+            sum[half] = arith::MulFOp::create(b, loc, state[sumAt(mt, half)],
+                                              corr[half]);
+            next[maxAt(mt, half)] = mx;
           }
-        next[2] = sum[0];
-        next[3] = sum[1];
-        SmallVector<SmallVector<Value, 4>> o(oTiles);
-        for (int64_t n = 0; n < oTiles; ++n)
-          for (int64_t e = 0; e < 4; ++e)
-            o[n].push_back(arith::MulFOp::create(b, loc, state[4 + n * 4 + e],
-                                                 corr[e / 2]));
+          for (int64_t n = 0; n < sTiles; ++n)
+            for (int64_t e = 0; e < 4; ++e) {
+              int64_t at = scoreAt(mt, n, e);
+              p[at] = math::Exp2Op::create(
+                  b, loc, arith::SubFOp::create(b, loc, scores[at],
+                                                safe[e / 2]));
+              sum[e / 2] = arith::AddFOp::create(b, loc, sum[e / 2], p[at]);
+            }
+          next[sumAt(mt, 0)] = sum[0];
+          next[sumAt(mt, 1)] = sum[1];
+          for (int64_t n = 0; n < oTiles; ++n)
+            for (int64_t e = 0; e < 4; ++e)
+              next[accAt(mt, n, e)] = arith::MulFOp::create(
+                  b, loc, state[accAt(mt, n, e)], corr[e / 2]);
+        }
 
         // O += P V: P's C fragments of keys 16 kk .. 16 kk + 15 are the A
-        // fragment of that k step.
+        // fragment of that k step; each V fragment serves every row tile.
         vLoads.run([&](int64_t i, ArrayRef<Value> words) {
           int64_t kk = i / vPairs, dp = i % vPairs;
-          if (dp == 0) {
-            const Value *p0 = &p[(2 * kk) * 4], *p1 = &p[(2 * kk + 1) * 4];
-            a = {pack(p0[0], p0[1]), pack(p0[2], p0[3]), pack(p1[0], p1[1]),
-                 pack(p1[2], p1[3])};
+          for (int64_t mt = 0; mt < mTiles; ++mt) {
+            if (dp == 0) {
+              const Value *p0 = &p[scoreAt(mt, 2 * kk, 0)],
+                          *p1 = &p[scoreAt(mt, 2 * kk + 1, 0)];
+              a[mt] = {pack(p0[0], p0[1]), pack(p0[2], p0[3]),
+                       pack(p1[0], p1[1]), pack(p1[2], p1[3])};
+            }
+            mmaInto(next, accAt(mt, 2 * dp, 0), a[mt], {words[0], words[1]});
+            mmaInto(next, accAt(mt, 2 * dp + 1, 0), a[mt],
+                    {words[2], words[3]});
           }
-          o[2 * dp] = mma(a, {words[0], words[1]}, o[2 * dp]);
-          o[2 * dp + 1] = mma(a, {words[2], words[3]}, o[2 * dp + 1]);
         });
-        for (int64_t n = 0; n < oTiles; ++n)
-          for (int64_t e = 0; e < 4; ++e)
-            next[4 + n * 4 + e] = o[n][e];
 
         // The next tile's rows have landed, and every warp is done with
         // this buffer before it is refilled.
@@ -601,47 +636,48 @@ void KernelBuilder::build() {
 
   // O = acc / l (0 on a row with no visible key), LSE = m ln 2 + ln l.
   Type outElem = cast<MemRefType>(out.getType()).getElementType();
-  for (int64_t half = 0; half < 2; ++half) {
-    Value m = loop.getResult(half);
-    Value l = quadReduce(loop.getResult(2 + half), /*max=*/false);
-    Value any =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, fc(0.0));
-    Value inv = arith::SelectOp::create(
-        b, loc, any, arith::DivFOp::create(b, loc, fc(1.0), l), fc(0.0));
-    Value q = add(q0, add(warpRow, add(g, half * 8)));
-    Value inside =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, qLen);
-    auto store = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(store.thenBlock());
-    for (int64_t n = 0; n < oTiles; ++n) {
-      SmallVector<Value, 2> pair;
-      for (int64_t e = 0; e < 2; ++e) {
-        Value x = arith::MulFOp::create(
-            b, loc, loop.getResult(4 + n * 4 + half * 2 + e), inv);
-        if (outElem != f32)
-          x = outElem.getIntOrFloatBitWidth() < 32
-                  ? arith::TruncFOp::create(b, loc, outElem, x).getResult()
-                  : arith::ExtFOp::create(b, loc, outElem, x).getResult();
-        pair.push_back(x);
+  for (int64_t mt = 0; mt < mTiles; ++mt)
+    for (int64_t half = 0; half < 2; ++half) {
+      Value m = loop.getResult(maxAt(mt, half));
+      Value l = quadReduce(loop.getResult(sumAt(mt, half)), /*max=*/false);
+      Value any =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, fc(0.0));
+      Value inv = arith::SelectOp::create(
+          b, loc, any, arith::DivFOp::create(b, loc, fc(1.0), l), fc(0.0));
+      Value q = add(q0, add(warpRow, add(g, mt * 16 + half * 8)));
+      Value inside =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, qLen);
+      auto store = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(store.thenBlock());
+      for (int64_t n = 0; n < oTiles; ++n) {
+        SmallVector<Value, 2> pair;
+        for (int64_t e = 0; e < 2; ++e) {
+          Value x = arith::MulFOp::create(
+              b, loc, loop.getResult(accAt(mt, n, half * 2 + e)), inv);
+          if (outElem != f32)
+            x = outElem.getIntOrFloatBitWidth() < 32
+                    ? arith::TruncFOp::create(b, loc, outElem, x).getResult()
+                    : arith::ExtFOp::create(b, loc, outElem, x).getResult();
+          pair.push_back(x);
+        }
+        Value vec = vector::FromElementsOp::create(
+            b, loc, VectorType::get({2}, outElem), pair);
+        vector::StoreOp::create(b, loc, vec, out,
+                                at(head, q, add(mul(t, 2), n * 8)));
       }
-      Value vec = vector::FromElementsOp::create(
-          b, loc, VectorType::get({2}, outElem), pair);
-      vector::StoreOp::create(b, loc, vec, out,
-                              at(head, q, add(mul(t, 2), n * 8)));
+      if (lse) {
+        Value first =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, c(0));
+        auto one = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+        b.setInsertionPointToStart(one.thenBlock());
+        Value value = arith::AddFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, m, fc(M_LN2)),
+            math::LogOp::create(b, loc, l));
+        Value v = arith::SelectOp::create(b, loc, any, value, fc(ninf));
+        memref::StoreOp::create(b, loc, v, lse, ValueRange{batch, head, q});
+      }
     }
-    if (lse) {
-      Value first =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, c(0));
-      auto one = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
-      b.setInsertionPointToStart(one.thenBlock());
-      Value value = arith::AddFOp::create(
-          b, loc, arith::MulFOp::create(b, loc, m, fc(M_LN2)),
-          math::LogOp::create(b, loc, l));
-      Value v = arith::SelectOp::create(b, loc, any, value, fc(ninf));
-      memref::StoreOp::create(b, loc, v, lse, ValueRange{batch, head, q});
-    }
-  }
 }
 
 } // namespace

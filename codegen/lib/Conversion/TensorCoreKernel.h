@@ -22,11 +22,14 @@ namespace attn {
 
 /// The geometry of the tensor-core kernel for one entry.
 struct TensorCoreShape {
-  /// Query rows a block: 16 a warp.
+  /// Query rows a block: 16 x rowTiles a warp.
   int64_t rows = 128;
   /// Keys a tile of the key loop.
   int64_t keys = 64;
   int64_t warps = 8;
+  /// Tiles of 16 query rows a warp: the K and V fragments a warp reads
+  /// serve all of them.
+  int64_t rowTiles = 1;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
   /// 128); else they are read from shared memory for each tile.
