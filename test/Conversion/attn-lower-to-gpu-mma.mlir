@@ -2,39 +2,43 @@
 // RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=64 | FileCheck %s --check-prefix=BLOCK64
 // RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=tensor-cores=false | FileCheck %s --check-prefix=SCALAR
 
-// bf16 with head dims that are multiples of 16 takes the tensor-core kernel:
-// 8 warps of 16 query rows (block-q = 128), 64-key tiles; the query tile is
-// staged in the two K buffers (2 x 64 rows of 64 + 8 bf16), then two V
-// buffers: 36864 bytes of dynamic shared memory. cp.async moves 16-byte
-// pieces of rows, so Q, K, V and O must be 16-byte aligned.
+// bf16 with head dims that are multiples of 16 takes the tensor-core kernel.
+// At D = 64 a warp owns two tiles of 16 query rows, so each K and V
+// fragment it reads serves 32 rows: 4 warps (block-q = 128 rows), 64-key
+// tiles; shared memory holds the query tile, two K buffers and two V
+// buffers, each 128 rows of 64 + 8 bf16 (55296 bytes). cp.async moves
+// 16-byte pieces of rows, so Q, K, V and O must be 16-byte aligned.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: causal_bf16 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 36864 : i64
+// CHECK-SAME: causal_bf16 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 55296 : i64
 // CHECK: gpu.func @causal_bf16
-// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
+// CHECK-SAME: nvvm.maxnreg = 255 : i32
 // CHECK: %[[SMEM:.+]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
-// CHECK: %[[QK:.+]] = memref.view %[[SMEM]][%c0][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
-// CHECK: %[[V:.+]] = memref.view %[[SMEM]][%c18432][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
-// The query tile lands, goes to registers as mma A fragments, then the
-// first K and V tiles are copied over it.
-// CHECK: nvgpu.device_async_copy %arg0[{{.*}}], %[[QK]][{{.*}}], 8
+// CHECK: %[[Q:.+]] = memref.view %[[SMEM]][%c0][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[K:.+]] = memref.view %[[SMEM]][%c18432][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[V:.+]] = memref.view %[[SMEM]][%c36864][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
+// The query tile and the first K and V tiles are in flight together.
+// CHECK: nvgpu.device_async_copy %arg0[{{.*}}], %[[Q]][{{.*}}], 8
+// CHECK: scf.if
+// CHECK: nvgpu.device_async_copy %arg1[{{.*}}], %[[K]][{{.*}}], 8
+// CHECK: nvgpu.device_async_copy %arg2[{{.*}}], %[[V]][{{.*}}], 8
 // CHECK: nvvm.cp.async.commit.group
 // CHECK-NEXT: nvvm.cp.async.wait.group 0
 // CHECK-NEXT: gpu.barrier
-// CHECK: nvgpu.ldmatrix %[[QK]][{{.*}}] {numTiles = 4 : i32, transpose = false}
-// CHECK: gpu.barrier
-// CHECK: scf.if
-// CHECK: nvgpu.device_async_copy %arg1[{{.*}}], %[[QK]][{{.*}}], 8
-// CHECK: nvgpu.device_async_copy %arg2[{{.*}}], %[[V]][{{.*}}], 8
 // The key loop: the next tile is copied into the other buffer while this
-// one is used; S = Q K^T on the tensor cores.
+// one is used; S = Q K^T on the tensor cores, each K fragment used by both
+// row tiles.
 // CHECK: scf.for
 // CHECK: scf.if
 // CHECK: nvgpu.device_async_copy %arg1
 // CHECK: nvvm.cp.async.commit.group
-// CHECK: nvgpu.ldmatrix %[[QK]][{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK: %[[KF:.+]] = nvgpu.ldmatrix %[[K]][{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK: nvgpu.ldmatrix %[[Q]][{{.*}}] {numTiles = 4 : i32, transpose = false}
 // CHECK: nvvm.mma.sync A[{{.*}}]  B[{{.*}}]  C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK: nvgpu.ldmatrix %[[Q]][{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK: nvvm.mma.sync
 // Tiles the mask shows whole are only scaled; the others go through the
-// score builder (the causal test q >= k).
+// score builder (the causal test k <= q).
 // CHECK: scf.if %{{.*}} -> (f32,
 // CHECK: } else {
 // CHECK: arith.cmpi sle
@@ -50,7 +54,7 @@
 // O = acc / l, 0 on rows with no visible key.
 // CHECK: vector.store
 
-// BLOCK64: block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 36864 : i64
+// BLOCK64: block = 64 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 46080 : i64
 // SCALAR: block = 128 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 0 : i64
 func.func @causal_bf16(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: tensor<?x2x?x64xbf16>) -> tensor<?x8x?x64xbf16> {
   %o = attn.attention %q, %k, %v {mask = #attn.mask<causal>} : tensor<?x8x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16> -> tensor<?x8x?x64xbf16>
@@ -95,4 +99,30 @@ func.func @odd_dims(%q: tensor<?x2x?x24xbf16>, %k: tensor<?x2x?x24xbf16>, %v: te
 func.func @f32_inputs(%q: tensor<?x2x?x64xf32>, %k: tensor<?x2x?x64xf32>, %v: tensor<?x2x?x64xf32>) -> tensor<?x2x?x64xf32> {
   %o = attn.attention %q, %k, %v : tensor<?x2x?x64xf32>, tensor<?x2x?x64xf32>, tensor<?x2x?x64xf32> -> tensor<?x2x?x64xf32>
   return %o : tensor<?x2x?x64xf32>
+}
+
+// -----
+
+// A score modifier sends every tile through the score builder, which needs
+// registers of its own: one row tile a warp, 8 warps. The query fragments
+// then stay in registers, so the query tile is staged in the K buffers (2 x
+// 64 rows): it lands, goes to registers, and the first K and V tiles are
+// copied over it.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: softcap_bf16 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 36864 : i64
+// CHECK: %[[SMEM:.+]] = gpu.dynamic_shared_memory
+// CHECK: %[[QK:.+]] = memref.view %[[SMEM]][%c0][] : {{.*}} to memref<128x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy %arg0[{{.*}}], %[[QK]][{{.*}}], 8
+// CHECK: nvvm.cp.async.commit.group
+// CHECK-NEXT: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvgpu.ldmatrix %[[QK]][{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK: gpu.barrier
+// CHECK: scf.if
+// CHECK: nvgpu.device_async_copy %arg1[{{.*}}], %[[QK]][{{.*}}], 8
+// CHECK: scf.for
+// CHECK: math.tanh
+func.func @softcap_bf16(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: tensor<?x2x?x64xbf16>) -> tensor<?x2x?x64xbf16> {
+  %o = attn.attention %q, %k, %v {score = #attn.score<softcap(30.0)>} : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>
+  return %o : tensor<?x2x?x64xbf16>
 }
