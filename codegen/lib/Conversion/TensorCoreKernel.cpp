@@ -222,7 +222,7 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len, Value d
       nvgpu::DeviceAsyncCopyOp::create(
           b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst,
           ValueRange{add(dstRow, r), col}, src, at(h, srcRow, col),
-          b.getIndexAttr(8), Value(), UnitAttr());
+          b.getIndexAttr(8), Value(), b.getUnitAttr());
     };
     if (base + threads <= total) {
       emit(b, loc);

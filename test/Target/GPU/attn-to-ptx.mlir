@@ -42,7 +42,7 @@
 // declared .extern, K and V copied in by cp.async, mma.sync fed by ldmatrix.
 // PKG:      .extern .shared .align 16 .b8 __dynamic_shmem__0[];
 // PKG:      .visible .entry window_gqa(
-// PKG:      cp.async.ca.shared.global
+// PKG:      cp.async.cg.shared.global
 // PKG:      ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PKG:      mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // PKG:      ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
