@@ -11,7 +11,9 @@
 //   S = score(S)       only on tiles the mask does not show whole
 //                      (buildTileIsFull), or when the score is modified:
 //                      the same scalar builders as the CPU path (ScorePoint)
-//   online softmax     in base 2, the row max shared by the 4 lanes of a row
+//   online softmax     in base 2 (scale and max folded into one fma), the row
+//                      max shared by the 4 lanes of a row; O rescaled only
+//                      when a row max of the warp moved
 //   O = O * c + P V    P packed from the S fragments as the A operand, V
 //                      fragments by ldmatrix.trans
 //
@@ -435,6 +437,9 @@ void KernelBuilder::build() {
   Value vColInBlock = mul(arith::DivUIOp::create(b, loc, lane, c(16)), 8);
 
   bool modified = spec.score || spec.bias;
+  // Scores stay raw products on whole tiles (see `fast` below).
+  const bool fusedScale = spec.scale > 0;
+  const double unit = fusedScale ? spec.scale * kLog2e : 1.0;
   const int64_t sTiles = keys / 8, oTiles = dv / 8;
   // Loop state: per row tile, the running max (base 2) of rows g and g + 8,
   // then their partial sums on this lane, then the O accumulators (4 per 8
@@ -515,7 +520,7 @@ void KernelBuilder::build() {
         });
         vLoads.prime();
 
-        // Scores in base 2: scaled only on tiles the mask shows whole and
+        // Scores: left raw on tiles the mask shows whole when
         // the score is not modified; else through the score builder.
         Value tileFull;
         Value kEnd = add(kStart, keys);
@@ -531,8 +536,14 @@ void KernelBuilder::build() {
           tileFull = inLength;
         }
         SmallVector<Type> scoreTypes(s.size(), f32);
+        // Scores are kept in units of `unit` base-2 exponents: with a
+        // positive scale, the raw products themselves (unit = scale *
+        // log2 e, applied by one fma with the max in the exponent); else
+        // base-2 scores (unit = 1).
         auto fast = [&]() {
           SmallVector<Value> v;
+          if (fusedScale)
+            return SmallVector<Value>(s.begin(), s.end());
           Value factor = fc(spec.scale * kLog2e);
           for (Value x : s)
             v.push_back(arith::MulFOp::create(b, loc, x, factor));
@@ -540,7 +551,8 @@ void KernelBuilder::build() {
         };
         auto general = [&]() {
           SmallVector<Value> v;
-          Value log2e = fc(kLog2e), minusInf = fc(ninf);
+          Value log2e = fc(fusedScale ? 1.0 / spec.scale : kLog2e),
+                minusInf = fc(ninf);
           for (int64_t mt = 0; mt < mTiles; ++mt)
             for (int64_t n = 0; n < sTiles; ++n)
               for (int64_t e = 0; e < 4; ++e) {
@@ -573,9 +585,10 @@ void KernelBuilder::build() {
         // row tile.
         SmallVector<Value> next(state.begin(), state.end());
         SmallVector<Value> p(s.size());
-        SmallVector<SmallVector<Value, 4>> o(mTiles * oTiles);
+        SmallVector<Value> corrections(2 * mTiles);
+        Value maxMoved = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
         for (int64_t mt = 0; mt < mTiles; ++mt) {
-          Value safe[2], corr[2], sum[2];
+          Value safe[2], corr[2], sum[2], negMax[2];
           for (int64_t half = 0; half < 2; ++half) {
             Value m = state[maxAt(mt, half)];
             Value mx = m;
@@ -588,26 +601,58 @@ void KernelBuilder::build() {
             Value none = arith::CmpFOp::create(
                 b, loc, arith::CmpFPredicate::OEQ, mx, fc(ninf));
             safe[half] = arith::SelectOp::create(b, loc, none, fc(0.0), mx);
+            negMax[half] = arith::MulFOp::create(
+                b, loc, safe[half], fc(-unit));
             corr[half] = math::Exp2Op::create(
-                b, loc, arith::SubFOp::create(b, loc, m, safe[half]));
+                b, loc, math::FmaOp::create(b, loc, m, fc(unit), negMax[half]));
             sum[half] = arith::MulFOp::create(b, loc, state[sumAt(mt, half)],
                                               corr[half]);
             next[maxAt(mt, half)] = mx;
+            corrections[mt * 2 + half] = corr[half];
+            maxMoved = arith::OrIOp::create(
+                b, loc, maxMoved,
+                arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, mx,
+                                      m));
           }
           for (int64_t n = 0; n < sTiles; ++n)
             for (int64_t e = 0; e < 4; ++e) {
               int64_t at = scoreAt(mt, n, e);
               p[at] = math::Exp2Op::create(
-                  b, loc, arith::SubFOp::create(b, loc, scores[at],
-                                                safe[e / 2]));
+                  b, loc, math::FmaOp::create(b, loc, scores[at], fc(unit),
+                                              negMax[e / 2]));
               sum[e / 2] = arith::AddFOp::create(b, loc, sum[e / 2], p[at]);
             }
           next[sumAt(mt, 0)] = sum[0];
           next[sumAt(mt, 1)] = sum[1];
-          for (int64_t n = 0; n < oTiles; ++n)
-            for (int64_t e = 0; e < 4; ++e)
-              next[accAt(mt, n, e)] = arith::MulFOp::create(
-                  b, loc, state[accAt(mt, n, e)], corr[e / 2]);
+        }
+        // O *= the corrections, only when some row of the warp has a new
+        // max (else every correction is exactly 1, or O is still 0): after
+        // the first tiles the max rarely moves, and the rescale is Dv / 2
+        // multiplies a row tile.
+        {
+          Value anyMoved = NVVM::VoteSyncOp::create(
+              b, loc, b.getI1Type(), ci32(-1), maxMoved,
+              NVVM::VoteSyncKindAttr::get(b.getContext(),
+                                          NVVM::VoteSyncKind::any));
+          SmallVector<Type> accTypes(mTiles * oTiles * 4, f32);
+          auto rescale = scf::IfOp::create(b, loc, accTypes, anyMoved,
+                                           /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(rescale.thenBlock());
+          SmallVector<Value> scaled, kept;
+          for (int64_t mt = 0; mt < mTiles; ++mt)
+            for (int64_t n = 0; n < oTiles; ++n)
+              for (int64_t e = 0; e < 4; ++e) {
+                scaled.push_back(arith::MulFOp::create(
+                    b, loc, state[accAt(mt, n, e)],
+                    corrections[mt * 2 + e / 2]));
+                kept.push_back(state[accAt(mt, n, e)]);
+              }
+          scf::YieldOp::create(b, loc, scaled);
+          b.setInsertionPointToStart(rescale.elseBlock());
+          scf::YieldOp::create(b, loc, kept);
+          std::copy(rescale.getResults().begin(), rescale.getResults().end(),
+                    next.begin() + accAt(0, 0, 0));
         }
 
         // O += P V: P's C fragments of keys 16 kk .. 16 kk + 15 are the A
@@ -672,7 +717,7 @@ void KernelBuilder::build() {
         auto one = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
         b.setInsertionPointToStart(one.thenBlock());
         Value value = arith::AddFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, m, fc(M_LN2)),
+            b, loc, arith::MulFOp::create(b, loc, m, fc(unit * M_LN2)),
             math::LogOp::create(b, loc, l));
         Value v = arith::SelectOp::create(b, loc, any, value, fc(ninf));
         memref::StoreOp::create(b, loc, v, lse, ValueRange{batch, head, q});
