@@ -126,3 +126,26 @@ func.func @softcap_bf16(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v
   %o = attn.attention %q, %k, %v {score = #attn.score<softcap(30.0)>} : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>
   return %o : tensor<?x2x?x64xbf16>
 }
+
+// -----
+
+// A masked D = 128 kernel computes the next tile's scores while the softmax
+// of this one runs: three K and V buffers (tiles j, j + 1 and the one being
+// copied, index mod 3), the first tile's scores before the loop, the next
+// ones carried by it.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: causal_d128 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "4", "B"], shared = 104448 : i64
+// CHECK: %[[QK:.+]] = memref.view %{{.*}}[%c0][] : {{.*}} to memref<192x136xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvvm.mma.sync
+// CHECK: scf.for
+// CHECK: arith.remui %{{.*}}, %c3
+// CHECK: scf.if %{{.*}} -> (f32,
+// CHECK: nvgpu.ldmatrix %[[QK]]
+// CHECK: nvvm.mma.sync
+// CHECK: math.exp2
+// CHECK: nvvm.vote.sync  any
+// CHECK: scf.yield
+func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %v: tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<causal>} : tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16> -> tensor<?x4x?x128xbf16>
+  return %o : tensor<?x4x?x128xbf16>
+}

@@ -32,6 +32,7 @@
 #include "TensorCoreKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -50,6 +51,10 @@
 using namespace mlir;
 using namespace attn;
 
+/// Masks whose per-pair test takes more operations than this keep the
+/// registers overlapTiles would take for the score builder.
+constexpr int64_t kOverlapVisibilityCost = 32;
+
 std::optional<std::string> attn::tensorCoreRefusal(AttentionOp op) {
   Type qe = op.getQuery().getType().getElementType();
   Type ke = op.getKey().getType().getElementType();
@@ -62,6 +67,34 @@ std::optional<std::string> attn::tensorCoreRefusal(AttentionOp op) {
       dqk % 16 != 0 || dv % 16 != 0 || dqk > 256 || dv > 256)
     return std::string("the head dims are not multiples of 16 up to 256");
   return std::nullopt;
+}
+
+/// Operations the mask's per-pair test takes (built into a scratch block):
+/// how much the score builder of a partial tile costs in registers.
+static int64_t visibilityCost(AttentionOp op) {
+  if (!op.getMaskAttr())
+    return 0;
+  MLIRContext *ctx = op.getContext();
+  Location loc = op.getLoc();
+  Type index = IndexType::get(ctx);
+  OpBuilder b(ctx);
+  OwningOpRef<func::FuncOp> scratch = func::FuncOp::create(
+      b, loc, "visibility_cost",
+      b.getFunctionType(SmallVector<Type>(6, index), {}));
+  Block *body = scratch->addEntryBlock();
+  mask::IRArgs args;
+  args.b = body->getArgument(0);
+  args.h = body->getArgument(1);
+  args.q = body->getArgument(2);
+  args.k = body->getArgument(3);
+  args.qLen = body->getArgument(4);
+  args.kvLen = body->getArgument(5);
+  args.qHeads = op.getQuery().getType().getDimSize(op.getHeadAxis());
+  b.setInsertionPointToEnd(body);
+  op.getMaskExpr().buildVisible(b, loc, args);
+  int64_t count = 0;
+  body->walk([&](Operation *) { ++count; });
+  return count;
 }
 
 TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
@@ -79,18 +112,31 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
                   req.maskModRegion;
   }
   // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
-  // 2 scores, and Dqk / 4 query words when they stay in registers. Two row
-  // tiles a warp halve the K and V fragments read per mma (measured on the
-  // H100: docs/BENCHMARKS.md). They fit head dims up to 64 with 64-key
-  // tiles; at 128, with 32-key tiles, only without a mask (the score
-  // builder of partial tiles would spill).
+  // 2 scores (twice with overlapTiles), and Dqk / 4 query words when they
+  // stay in registers. The choices below were measured on the H100
+  // (docs/BENCHMARKS.md) and keep every example free of spills:
+  // - two row tiles a warp halve the K and V fragments read per mma; they
+  //   fit head dims up to 64 with 64-key tiles, and 128 with 32-key tiles
+  //   when no mask sends partial tiles through the score builder;
+  // - masked heads up to 128 compute the next tile's scores during the
+  //   softmax (overlapTiles) with one row tile and 64-key tiles;
+  // - otherwise one row tile, 64-key tiles up to head dim 64, else 32.
   bool plain = !op.getMaskAttr() && !op.getScoreAttr();
-  shape.rowTiles = (width <= 64 && !perElement) || (width <= 128 && plain)
-                       ? 2
-                       : 1;
-  shape.keys = shape.rowTiles == 2 && width <= 64 ? 64 : 32;
-  if (shape.rowTiles == 1 && (width <= 64 || (width <= 128 && plain)))
+  if (width <= 128 && plain) {
+    shape.rowTiles = 2;
+    shape.keys = width <= 64 ? 64 : 32;
+  } else if (width <= 64 && !perElement) {
+    shape.rowTiles = 2;
     shape.keys = 64;
+  } else if (width <= 128 && !perElement &&
+             visibilityCost(op) <= kOverlapVisibilityCost) {
+    shape.rowTiles = 1;
+    shape.keys = 64;
+    shape.overlapTiles = true;
+  } else {
+    shape.rowTiles = 1;
+    shape.keys = width <= 64 ? 64 : 32;
+  }
   shape.queryInRegisters = shape.dqk <= 128 && shape.rowTiles == 1;
   // rowTiles tiles of 16 rows a warp, 1 to 8 warps.
   shape.warps = std::clamp<int64_t>(blockQ / (16 * shape.rowTiles), 1, 8);
@@ -340,8 +386,10 @@ void KernelBuilder::build() {
   qShared = view(rows, qStride);
   if (shape.queryAliasesKeys())
     offset = 0;
-  kShared = view(2 * keys, qStride);
-  vShared = view(2 * keys, vStride);
+  const int64_t nbuf = shape.buffers();
+  const bool overlap = shape.overlapTiles;
+  kShared = view(nbuf * keys, qStride);
+  vShared = view(nbuf * keys, vStride);
 
   // The block's rows and the keys its mask leaves them.
   Value qEnd = arith::MinSIOp::create(b, loc, add(q0, rows), qLen);
@@ -372,14 +420,20 @@ void KernelBuilder::build() {
     copyRows(key, kvHead, first, kvLen, kShared, row, keys, dqk);
     copyRows(value, kvHead, first, kvLen, vShared, row, keys, dv);
   };
-  auto loadFirstKV = [&]() {
-    Value any =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numTiles,
-                              c(0));
+  // Copies tile `index` into buffer `index` when there is such a tile.
+  auto loadKVIfAny = [&](int64_t index) {
+    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                      numTiles, c(index));
     auto first = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(first.thenBlock());
-    loadKV(lo, c(0));
+    loadKV(add(lo, index * keys), c(index));
+  };
+  // The first tile, and the second when its scores are computed ahead.
+  auto loadFirstKV = [&]() {
+    loadKVIfAny(0);
+    if (overlap)
+      loadKVIfAny(1);
   };
   auto landed = [&]() {
     NVVM::CpAsyncCommitGroupOp::create(b, loc);
@@ -461,56 +515,71 @@ void KernelBuilder::build() {
   for (int64_t i = 0; i < 2 * mTiles + mTiles * oTiles * 4; ++i)
     init.push_back(fc(0.0));
 
+  // S = Q K^T on the K tile at row kBase of the K buffers: one
+  // ldmatrix.x4 of K (two 8-key tiles, used by every row tile) per step of
+  // (k step, key pair), loaded kLoadsAhead steps before its use.
+  const int64_t pairs = sTiles / 2;
+  SmallVector<SmallVector<Value, 4>> a(mTiles);
+  auto mmaInto = [&](SmallVector<Value> &acc, int64_t at, ArrayRef<Value> lhs,
+                     ArrayRef<Value> rhs) {
+    auto d = mma(lhs, rhs, ArrayRef<Value>(acc).slice(at, 4));
+    std::copy(d.begin(), d.end(), acc.begin() + at);
+  };
+  auto computeScores = [&](Value kBase) {
+    SmallVector<Value> s(mTiles * sTiles * 4, fc(0.0));
+    pipeline(
+        dqk / 16 * pairs,
+        [&](int64_t i) {
+          return ldmatrix4(kShared, add(kBase, add(kRowInBlock, i % pairs * 16)),
+                           add(kColInBlock, i / pairs * 16), false);
+        },
+        [&](int64_t i, ArrayRef<Value> words) {
+          int64_t ks = i / pairs, np = i % pairs;
+          for (int64_t mt = 0; mt < mTiles; ++mt) {
+            if (np == 0)
+              a[mt] = shape.queryInRegisters ? qFrags[ks]
+                                             : queryFragment(mt, ks);
+            mmaInto(s, scoreAt(mt, 2 * np, 0), a[mt], {words[0], words[1]});
+            mmaInto(s, scoreAt(mt, 2 * np + 1, 0), a[mt],
+                    {words[2], words[3]});
+          }
+        });
+    return s;
+  };
+  // With overlapTiles, the first tile's scores before the loop; the loop
+  // carries the next tile's.
+  const int64_t scoresAt = init.size();
+  if (overlap) {
+    SmallVector<Value> first = computeScores(c(0));
+    init.append(first.begin(), first.end());
+  }
+
   auto loop = scf::ForOp::create(
       b, loc, c(0), numTiles, c(1), init,
       [&](OpBuilder &, Location, Value j, ValueRange state) {
-        Value buffer = arith::RemUIOp::create(b, loc, j, c(2));
+        Value buffer = arith::RemUIOp::create(b, loc, j, c(nbuf));
         Value kStart = add(lo, mul(j, keys));
-        // The tile's rows have landed, and every warp is done with the
-        // other buffer: fill it with the next tile.
+        // The tile's rows have landed (and with overlapTiles the next
+        // one's), and every warp is done with the oldest buffer: fill it
+        // with the tile nbuf - 1 ahead.
         {
-          Value next = add(j, 1);
+          Value ahead = add(j, nbuf - 1);
           Value more = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                             next, numTiles);
+                                             ahead, numTiles);
           auto prefetch =
               scf::IfOp::create(b, loc, more, /*withElseRegion=*/false);
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(prefetch.thenBlock());
-          loadKV(add(kStart, keys), arith::SubIOp::create(b, loc, c(1), buffer));
+          loadKV(add(kStart, (nbuf - 1) * keys),
+                 arith::RemUIOp::create(b, loc, ahead, c(nbuf)));
         }
         NVVM::CpAsyncCommitGroupOp::create(b, loc);
         Value kBase = mul(buffer, keys);
 
-        // S = Q K^T, one ldmatrix.x4 of K (two 8-key tiles, used by every
-        // row tile) per step of (k step, key pair), loaded kLoadsAhead
-        // steps before its use.
-        SmallVector<Value> s(mTiles * sTiles * 4, fc(0.0));
-        const int64_t pairs = sTiles / 2;
-        SmallVector<SmallVector<Value, 4>> a(mTiles);
-        auto mmaInto = [&](SmallVector<Value> &acc, int64_t at,
-                           ArrayRef<Value> lhs, ArrayRef<Value> rhs) {
-          auto d = mma(lhs, rhs, ArrayRef<Value>(acc).slice(at, 4));
-          std::copy(d.begin(), d.end(), acc.begin() + at);
-        };
-        pipeline(
-            dqk / 16 * pairs,
-            [&](int64_t i) {
-              return ldmatrix4(kShared,
-                               add(kBase, add(kRowInBlock, i % pairs * 16)),
-                               add(kColInBlock, i / pairs * 16), false);
-            },
-            [&](int64_t i, ArrayRef<Value> words) {
-              int64_t ks = i / pairs, np = i % pairs;
-              for (int64_t mt = 0; mt < mTiles; ++mt) {
-                if (np == 0)
-                  a[mt] = shape.queryInRegisters ? qFrags[ks]
-                                                 : queryFragment(mt, ks);
-                mmaInto(s, scoreAt(mt, 2 * np, 0), a[mt],
-                        {words[0], words[1]});
-                mmaInto(s, scoreAt(mt, 2 * np + 1, 0), a[mt],
-                        {words[2], words[3]});
-              }
-            });
+        SmallVector<Value> s =
+            overlap ? SmallVector<Value>(state.begin() + scoresAt,
+                                         state.end())
+                    : computeScores(kBase);
         // The first V fragments are read while the softmax runs.
         const int64_t vPairs = oTiles / 2;
         Pipeline vLoads(keys / 16 * vPairs, [&](int64_t i) {
@@ -518,7 +587,8 @@ void KernelBuilder::build() {
                            add(kBase, add(vRowInBlock, i / vPairs * 16)),
                            add(vColInBlock, i % vPairs * 16), true);
         });
-        vLoads.prime();
+        if (!overlap)
+          vLoads.prime();
 
         // Scores: left raw on tiles the mask shows whole when
         // the score is not modified; else through the score builder.
@@ -579,6 +649,15 @@ void KernelBuilder::build() {
           b.setInsertionPointToStart(choice.elseBlock());
           scf::YieldOp::create(b, loc, general());
           scores.assign(choice.getResults().begin(), choice.getResults().end());
+        }
+
+        // The next tile's scores (its rows landed with this one's), in the
+        // block of the softmax below so that the two interleave.
+        SmallVector<Value> nextScores;
+        if (overlap) {
+          Value following = arith::RemUIOp::create(b, loc, add(j, 1), c(nbuf));
+          nextScores = computeScores(mul(following, keys));
+          vLoads.prime();
         }
 
         // Online softmax for rows g (half 0) and g + 8 (half 1) of each
@@ -676,6 +755,9 @@ void KernelBuilder::build() {
         // this buffer before it is refilled.
         NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
         gpu::BarrierOp::create(b, loc);
+        if (overlap)
+          std::copy(nextScores.begin(), nextScores.end(),
+                    next.begin() + scoresAt);
         scf::YieldOp::create(b, loc, next);
       });
 

@@ -30,6 +30,10 @@ struct TensorCoreShape {
   /// Tiles of 16 query rows a warp: the K and V fragments a warp reads
   /// serve all of them.
   int64_t rowTiles = 1;
+  /// The scores of the next tile are computed while the softmax of this
+  /// one runs (three K and V buffers, the next tile's scores carried by
+  /// the loop), so that the tensor cores work during the softmax.
+  bool overlapTiles = false;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
   /// 128); else they are read from shared memory for each tile.
@@ -40,17 +44,20 @@ struct TensorCoreShape {
   /// bytes) of padding, so that the 8 rows one ldmatrix phase reads fall in
   /// distinct banks.
   int64_t rowStride(int64_t dim) const { return dim + 8; }
+  /// K and V tiles in shared memory: the one in use, the one being
+  /// copied, and with overlapTiles the one whose scores are computed ahead.
+  int64_t buffers() const { return overlapTiles ? 3 : 2; }
   /// The query tile is staged in the K buffers (it is read into registers
   /// before the first K tile is loaded), which leaves room for more blocks
   /// on a multiprocessor.
   bool queryAliasesKeys() const {
-    return queryInRegisters && rows <= 2 * keys;
+    return queryInRegisters && rows <= buffers() * keys;
   }
   /// Dynamic shared memory: the query tile unless it shares the K buffers,
-  /// and two buffers of K and V tiles.
+  /// and the buffers of K and V tiles.
   int64_t sharedBytes() const {
     int64_t query = queryAliasesKeys() ? 0 : rows * rowStride(dqk);
-    return 2 * (query + 2 * keys * rowStride(dqk) + 2 * keys * rowStride(dv));
+    return 2 * (query + buffers() * keys * (rowStride(dqk) + rowStride(dv)));
   }
 };
 

@@ -16,9 +16,10 @@
 // PKG-NEXT: entry window_gqa
 // PKG-NEXT: block 256
 // PKG-NEXT: grid cdiv(SQ,128) 8 B
-// Two buffers of 64 K rows and 64 V rows of 128 + 8 bf16 (the query tile
-// is staged in the K buffers).
-// PKG-NEXT: shared 69632
+// A masked D = 128 kernel computes the next tile's scores during the
+// softmax: three buffers of 64 K rows and 64 V rows of 128 + 8 bf16 (the
+// query tile is staged in the K buffers).
+// PKG-NEXT: shared 104448
 // cp.async copies 16-byte pieces of Q, K and V rows: the launcher checks
 // their alignment.
 // PKG-NEXT: align 16 q k v o
