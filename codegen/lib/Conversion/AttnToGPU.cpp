@@ -19,18 +19,18 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Conversion/AttnToGPU.h"
+#include "TensorCoreKernel.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Conversion/ScorePoint.h"
-#include "TensorCoreKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
-#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -220,9 +220,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     std::optional<TensorCoreShape> tensorCore;
     if (tensorCores && !tensorCoreRefusal(attention))
       tensorCore = tensorCoreShape(attention, blockQ);
-    int64_t threads = tensorCore
-                          ? tensorCore->threads()
-                          : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);
+    int64_t threads = tensorCore ? tensorCore->threads()
+                                 : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);
     kernel.setKnownBlockSizeAttr(
         b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
     // Without a register bound ptxas aims at several blocks a

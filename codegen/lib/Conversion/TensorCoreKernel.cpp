@@ -1,11 +1,13 @@
 //===- TensorCoreKernel.cpp - Attention on mma.sync tensor cores ----------===//
 //
-// A block of 4 warps owns 64 query rows of one (batch, head); each warp owns
-// 16 of them. The block stages its query tile in shared memory once (the
-// warps keep their rows' mma fragments in registers when Dqk <= 128), then
-// walks the key range its mask leaves (buildKVRange over the block's rows)
-// in tiles of `keys`, with the next tile's K and V rows copied by cp.async
-// into the other of two shared buffers while the current one is computed:
+// A block of 1 to 8 warps owns `rows` query rows of one (batch, head); each
+// warp owns one or two tiles of 16 of them (TensorCoreShape). The block
+// stages its query tile in shared memory once (with one row tile and Dqk <=
+// 128 the warps keep their mma fragments in registers), then walks the key
+// range its mask leaves (buildKVRange over the block's rows) in tiles of
+// `keys`, with the next tile's K and V rows copied by cp.async into another
+// shared buffer while the current one is computed (two buffers; three when
+// the next tile's scores are computed during this one's softmax):
 //
 //   S = Q K^T          mma.sync m16n8k16, K fragments by ldmatrix
 //   S = score(S)       only on tiles the mask does not show whole
@@ -78,9 +80,9 @@ static int64_t visibilityCost(AttentionOp op) {
   Location loc = op.getLoc();
   Type index = IndexType::get(ctx);
   OpBuilder b(ctx);
-  OwningOpRef<func::FuncOp> scratch = func::FuncOp::create(
-      b, loc, "visibility_cost",
-      b.getFunctionType(SmallVector<Type>(6, index), {}));
+  OwningOpRef<func::FuncOp> scratch =
+      func::FuncOp::create(b, loc, "visibility_cost",
+                           b.getFunctionType(SmallVector<Type>(6, index), {}));
   Block *body = scratch->addEntryBlock();
   mask::IRArgs args;
   args.b = body->getArgument(0);
@@ -108,8 +110,8 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   if (op.getMaskAttr()) {
     mask::Requirements req;
     op.getMaskExpr().addRequirements(req);
-    perElement |= req.documents || req.docOffsets || req.blockMask ||
-                  req.maskModRegion;
+    perElement |=
+        req.documents || req.docOffsets || req.blockMask || req.maskModRegion;
   }
   // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
   // 2 scores (twice with overlapTiles), and Dqk / 4 query words when they
@@ -188,8 +190,8 @@ static void pipeline(int64_t count, Pipeline::Load load, Pipeline::Use use) {
 class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, AttentionOp op,
-          const TensorCoreShape &shape, const ScorePointSpec &spec,
-          Value query, Value key, Value value, Value out, Value lse)
+                const TensorCoreShape &shape, const ScorePointSpec &spec,
+                Value query, Value key, Value value, Value out, Value lse)
       : b(b), loc(loc), op(op), shape(shape), spec(spec), query(query),
         key(key), value(value), out(out), lse(lse) {}
 
@@ -258,8 +260,9 @@ private:
   Value quadReduce(Value x, bool max);
 };
 
-void KernelBuilder::copyRows(Value src, Value h, Value first, Value len, Value dst,
-                       Value dstRow, int64_t rows, int64_t dim) {
+void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
+                             Value dst, Value dstRow, int64_t rows,
+                             int64_t dim) {
   int64_t chunks = dim / 8, total = rows * chunks, threads = shape.threads();
   for (int64_t base = 0; base < total; base += threads) {
     Value i = add(tid, base);
@@ -286,7 +289,7 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len, Value d
 }
 
 SmallVector<Value, 4> KernelBuilder::ldmatrix4(Value smem, Value row, Value col,
-                                         bool transpose) {
+                                               bool transpose) {
   auto type = VectorType::get({4, 2}, elem);
   Value tiles = nvgpu::LdMatrixOp::create(b, loc, type, smem,
                                           ValueRange{row, col}, transpose, 4);
@@ -297,7 +300,7 @@ SmallVector<Value, 4> KernelBuilder::ldmatrix4(Value smem, Value row, Value col,
 }
 
 SmallVector<Value, 4> KernelBuilder::mma(ArrayRef<Value> a, ArrayRef<Value> bw,
-                                   ArrayRef<Value> acc) {
+                                         ArrayRef<Value> acc) {
   auto ptxType = elem.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
   Type result =
       LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
@@ -331,9 +334,9 @@ Value KernelBuilder::word(Value pair) {
 
 Value KernelBuilder::quadReduce(Value x, bool max) {
   for (int64_t offset : {1, 2}) {
-    Value other = NVVM::ShflOp::create(b, loc, f32, ci32(-1), x, ci32(offset),
-                                       ci32(0x1f), NVVM::ShflKind::bfly,
-                                       UnitAttr());
+    Value other =
+        NVVM::ShflOp::create(b, loc, f32, ci32(-1), x, ci32(offset), ci32(0x1f),
+                             NVVM::ShflKind::bfly, UnitAttr());
     x = max ? arith::MaximumFOp::create(b, loc, x, other).getResult()
             : arith::AddFOp::create(b, loc, x, other).getResult();
   }
@@ -376,8 +379,8 @@ void KernelBuilder::build() {
   auto view = [&](int64_t r, int64_t stride) {
     auto type = MemRefType::get({r, stride}, elem, MemRefLayoutAttrInterface(),
                                 workgroup);
-    Value v = memref::ViewOp::create(b, loc, type, smem, c(offset),
-                                     ValueRange{});
+    Value v =
+        memref::ViewOp::create(b, loc, type, smem, c(offset), ValueRange{});
     offset += r * stride * 2;
     return v;
   };
@@ -476,13 +479,12 @@ void KernelBuilder::build() {
   // B fragments of K (not transposed): lane l addresses key
   // (l % 8) + 8 * (l / 16), column 8 * ((l / 8) % 2) of a 16-key block:
   // words 0, 1 are b0, b1 of the first 8 keys, 2, 3 of the next 8.
-  Value kRowInBlock =
-      add(arith::RemUIOp::create(b, loc, lane, c(8)),
-          mul(arith::DivUIOp::create(b, loc, lane, c(16)), 8));
-  Value kColInBlock = mul(
-      arith::RemUIOp::create(
-          b, loc, arith::DivUIOp::create(b, loc, lane, c(8)), c(2)),
-      8);
+  Value kRowInBlock = add(arith::RemUIOp::create(b, loc, lane, c(8)),
+                          mul(arith::DivUIOp::create(b, loc, lane, c(16)), 8));
+  Value kColInBlock =
+      mul(arith::RemUIOp::create(
+              b, loc, arith::DivUIOp::create(b, loc, lane, c(8)), c(2)),
+          8);
   // B fragments of V (transposed): lane l addresses key
   // (l % 8) + 8 * ((l / 8) % 2), column 8 * (l / 16): words 0, 1 are b0,
   // b1 of the first 8 columns, 2, 3 of the next 8.
@@ -530,18 +532,18 @@ void KernelBuilder::build() {
     pipeline(
         dqk / 16 * pairs,
         [&](int64_t i) {
-          return ldmatrix4(kShared, add(kBase, add(kRowInBlock, i % pairs * 16)),
+          return ldmatrix4(kShared,
+                           add(kBase, add(kRowInBlock, i % pairs * 16)),
                            add(kColInBlock, i / pairs * 16), false);
         },
         [&](int64_t i, ArrayRef<Value> words) {
           int64_t ks = i / pairs, np = i % pairs;
           for (int64_t mt = 0; mt < mTiles; ++mt) {
             if (np == 0)
-              a[mt] = shape.queryInRegisters ? qFrags[ks]
-                                             : queryFragment(mt, ks);
+              a[mt] =
+                  shape.queryInRegisters ? qFrags[ks] : queryFragment(mt, ks);
             mmaInto(s, scoreAt(mt, 2 * np, 0), a[mt], {words[0], words[1]});
-            mmaInto(s, scoreAt(mt, 2 * np + 1, 0), a[mt],
-                    {words[2], words[3]});
+            mmaInto(s, scoreAt(mt, 2 * np + 1, 0), a[mt], {words[2], words[3]});
           }
         });
     return s;
@@ -577,8 +579,7 @@ void KernelBuilder::build() {
         Value kBase = mul(buffer, keys);
 
         SmallVector<Value> s =
-            overlap ? SmallVector<Value>(state.begin() + scoresAt,
-                                         state.end())
+            overlap ? SmallVector<Value>(state.begin() + scoresAt, state.end())
                     : computeScores(kBase);
         // The first V fragments are read while the softmax runs.
         const int64_t vPairs = oTiles / 2;
@@ -626,14 +627,14 @@ void KernelBuilder::build() {
           for (int64_t mt = 0; mt < mTiles; ++mt)
             for (int64_t n = 0; n < sTiles; ++n)
               for (int64_t e = 0; e < 4; ++e) {
-                Value q = add(q0, add(add(warpRow, g),
-                                      mt * 16 + (e >= 2 ? 8 : 0)));
+                Value q =
+                    add(q0, add(add(warpRow, g), mt * 16 + (e >= 2 ? 8 : 0)));
                 Value k = add(kStart, add(mul(t, 2), n * 8 + (e % 2)));
                 auto [score, visible] = buildScoreAt(
                     b, loc, spec, s[scoreAt(mt, n, e)], batch, head, q, k);
                 Value scaled = arith::MulFOp::create(b, loc, score, log2e);
-                v.push_back(arith::SelectOp::create(b, loc, visible, scaled,
-                                                    minusInf));
+                v.push_back(
+                    arith::SelectOp::create(b, loc, visible, scaled, minusInf));
               }
           return v;
         };
@@ -680,8 +681,7 @@ void KernelBuilder::build() {
             Value none = arith::CmpFOp::create(
                 b, loc, arith::CmpFPredicate::OEQ, mx, fc(ninf));
             safe[half] = arith::SelectOp::create(b, loc, none, fc(0.0), mx);
-            negMax[half] = arith::MulFOp::create(
-                b, loc, safe[half], fc(-unit));
+            negMax[half] = arith::MulFOp::create(b, loc, safe[half], fc(-unit));
             corr[half] = math::Exp2Op::create(
                 b, loc, math::FmaOp::create(b, loc, m, fc(unit), negMax[half]));
             sum[half] = arith::MulFOp::create(b, loc, state[sumAt(mt, half)],
@@ -697,8 +697,9 @@ void KernelBuilder::build() {
             for (int64_t e = 0; e < 4; ++e) {
               int64_t at = scoreAt(mt, n, e);
               p[at] = math::Exp2Op::create(
-                  b, loc, math::FmaOp::create(b, loc, scores[at], fc(unit),
-                                              negMax[e / 2]));
+                  b, loc,
+                  math::FmaOp::create(b, loc, scores[at], fc(unit),
+                                      negMax[e / 2]));
               sum[e / 2] = arith::AddFOp::create(b, loc, sum[e / 2], p[at]);
             }
           next[sumAt(mt, 0)] = sum[0];
@@ -722,9 +723,9 @@ void KernelBuilder::build() {
           for (int64_t mt = 0; mt < mTiles; ++mt)
             for (int64_t n = 0; n < oTiles; ++n)
               for (int64_t e = 0; e < 4; ++e) {
-                scaled.push_back(arith::MulFOp::create(
-                    b, loc, state[accAt(mt, n, e)],
-                    corrections[mt * 2 + e / 2]));
+                scaled.push_back(
+                    arith::MulFOp::create(b, loc, state[accAt(mt, n, e)],
+                                          corrections[mt * 2 + e / 2]));
                 kept.push_back(state[accAt(mt, n, e)]);
               }
           scf::YieldOp::create(b, loc, scaled);

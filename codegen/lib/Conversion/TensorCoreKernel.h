@@ -2,8 +2,8 @@
 //
 // The body of a GPU attention kernel on the tensor cores (mma.sync m16n8k16
 // fed by ldmatrix, K and V staged through shared memory with cp.async, two
-// buffers), used by attn-lower-to-gpu for bf16 and f16 inputs whose head
-// dims are multiples of 16 up to 256. Private to the Conversion library.
+// or three buffers), used by attn-lower-to-gpu for bf16 and f16 inputs whose
+// head dims are multiples of 16 up to 256. Private to the Conversion library.
 //
 //===----------------------------------------------------------------------===//
 

@@ -41,35 +41,54 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     Each function of the module, made of one attn.attention of its arguments
     whose results it returns, becomes a `gpu.func` kernel of the same name
     in `gpu.module @attn_kernels`, taking its arguments and then its results
-    as strided memrefs (unit innermost stride). The launch is a grid of
-    (ceil(Sq / R), Hq, B) blocks of R x L threads: R query rows of one head
-    a block (block-q, fewer to keep 256 threads), L lanes a row (1, 2, 4 or
-    8: the fewest whose slices of the query and output rows fit 160
-    registers; the dot product is summed across a row's lanes with butterfly
-    shuffles):
+    as strided memrefs (unit innermost stride). The launch description
+    (tensors with symbolic dims, grid, block, dynamic shared memory,
+    alignment) is kept on the module as `attn.kernels` for the package
+    writer.
+
+    With bf16 or f16 Q, K and V and head dims that are multiples of 16 up to
+    256, the kernel runs on the tensor cores (TensorCoreKernel.cpp): a grid
+    of (ceil(Sq / R), Hq, B) blocks of R = block-q query rows, 16 or 32 rows
+    a warp; K and V tiles of 32 or 64 keys copied into dynamic shared memory
+    by `nvgpu.device_async_copy` (two or three buffers) while the previous
+    one is used; S = Q K^T and O += P V by `nvvm.mma.sync` m16n8k16 (fp32
+    accumulation) fed by `nvgpu.ldmatrix`; the online softmax on the
+    fragments, with the row max shared by `nvvm.shfl.sync`:
 
     ```mlir
-    gpu.module @attn_kernels {
-      gpu.func @causal(%q: memref<?x32x?x128xbf16, strided<[?, ?, ?, 1]>>, ...,
-                       %o: memref<?x32x?x128xbf16, strided<[?, ?, ?, 1]>>) kernel
-          attributes {attn.block_q = 128 : i64, known_block_size = array<i32: 128, 1, 1>, ...} {
-        // q = block_id.x * 128 + thread_id.x; h = block_id.y; b = block_id.z
-        // keys [lo, hi) from the mask's buildKVRange for the row
-        // scf.for over them: score (ScorePoint), online softmax; the query
-        // and output rows in registers (vectors) when Dqk + Dv <= 160, else
-        // in thread-local memory
-        // O row = acc / l (0 if no key), LSE = m + log l (-inf if none)
+    gpu.func @causal(%q: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1]>>, ...) kernel
+        attributes {known_block_size = array<i32: 128, 1, 1>, nvvm.maxnreg = 255 : i32} {
+      %smem = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+      // the query tile and the first K and V tiles: nvgpu.device_async_copy
+      scf.for %j = %c0 to %tiles step %c1 iter_args(m, l, O...) {
+        // copy tile j + 1 into the other buffer (scf.if j + 1 < tiles)
+        // S = Q K^T: nvgpu.ldmatrix + nvvm.mma.sync
+        // scf.if (tile shown whole) { S } else { score builder per pair }
+        // row max (nvvm.shfl.sync bfly), math.exp2, O rescale if a max moved
+        // O += P V: nvgpu.ldmatrix {transpose = true} + nvvm.mma.sync
+        // nvvm.cp.async.wait.group 0; gpu.barrier
       }
+      // O = acc / l (0 if no key), LSE = m ln 2 + ln l (-inf if none)
     }
     ```
-    Every mask kind and score modifier works (the same scalar builders as
-    the CPU path); constant tables of the mask builders become constant
-    globals of the gpu.module. This is the correct-first kernel: no shared
-    memory staging and no tensor cores yet.
+
+    Other entries (and tensor-cores=false) get the scalar kernel: blocks of
+    R x L threads, R query rows of one head a block (block-q, fewer to keep
+    256 threads), L lanes a row (1, 2, 4 or 8: the fewest whose slices of
+    the query and output rows fit 160 registers; the dot product summed
+    across a row's lanes with butterfly shuffles), keys read from global
+    memory.
+
+    Every mask kind and score modifier works in both (the same scalar
+    builders as the CPU path, ScorePoint); the key range of a block comes
+    from the mask's buildKVRange and whole tiles from buildTileIsFull.
+    Constant tables of the mask builders become constant globals of the
+    gpu.module.
   }];
   let options = [
     Option<"blockQ", "block-q", "int64_t", /*default=*/"128",
-           "Query rows (threads) per block">,
+           "Query rows per block (the tensor-core kernel rounds to whole "
+           "warps of 16 or 32 rows, at most 8 warps)">,
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
            "Target chip (sm_80, sm_90, sm_90a); later lowerings of the same "
            "kernel choose their instructions by it">,
