@@ -487,21 +487,15 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       return idx;
     };
     ScorePointSpec spec = scoreSpec(b, loc, op, query, key, argOf);
+    spec.qLen = qLen;
+    spec.kvLen = kvLen;
 
     // The keys the mask leaves for this row.
     Value lo = c(0), hi = kvLen;
     if (spec.mask) {
-      mask::IRArgs args;
-      args.b = batch;
-      args.h = head;
+      mask::IRArgs args = maskArgs(spec, batch, head);
       args.qLo = q;
       args.qHi = arith::AddIOp::create(b, loc, q, c(1));
-      args.qLen = qLen;
-      args.kvLen = kvLen;
-      args.qHeads = qHeads;
-      args.qSegments = spec.qSegments;
-      args.kvSegments = spec.kvSegments;
-      args.blockMask = spec.blockMask;
       std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, args);
     }
 

@@ -21,6 +21,25 @@ Value attn::inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
   return mapping.lookupOrDefault(yield.getValues().front());
 }
 
+mask::IRArgs attn::maskArgs(const ScorePointSpec &spec, Value batch,
+                            Value head) {
+  mask::IRArgs args;
+  args.b = batch;
+  args.h = head;
+  args.qLen = spec.qLen;
+  args.kvLen = spec.kvLen;
+  args.qHeads = spec.qHeads;
+  args.qSegments = spec.qSegments;
+  args.kvSegments = spec.kvSegments;
+  args.blockMask = spec.blockMask;
+  const ScorePointSpec *of = &spec;
+  args.maskMod = [of](OpBuilder &b, Location, Value bb, Value hh, Value qq,
+                      Value kk) {
+    return inlineRegion(b, *of->maskMod, {bb, hh, qq, kk});
+  };
+  return args;
+}
+
 std::pair<Value, Value> attn::buildScoreAt(OpBuilder &b, Location loc,
                                            const ScorePointSpec &spec,
                                            Value raw, Value batch, Value head,
@@ -56,19 +75,7 @@ std::pair<Value, Value> attn::buildScoreAt(OpBuilder &b, Location loc,
   visible = arith::AndIOp::create(b, loc, visible, qIn);
   if (!spec.mask)
     return {s, visible};
-  mask::IRArgs margs;
-  margs.b = batch;
-  margs.h = head;
-  margs.qLen = spec.qLen;
-  margs.kvLen = spec.kvLen;
-  margs.qHeads = spec.qHeads;
-  margs.qSegments = spec.qSegments;
-  margs.kvSegments = spec.kvSegments;
-  margs.blockMask = spec.blockMask;
-  margs.maskMod = [&](OpBuilder &b, Location, Value bb, Value hh, Value qq,
-                      Value kk) {
-    return inlineRegion(b, *spec.maskMod, {bb, hh, qq, kk});
-  };
+  mask::IRArgs margs = maskArgs(spec, batch, head);
   // Guard the mask's reads of run-time data: clamp to valid positions (the
   // result is discarded where out of range).
   Value one = arith::ConstantIndexOp::create(b, loc, 1);

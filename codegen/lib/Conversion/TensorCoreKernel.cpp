@@ -396,19 +396,7 @@ void KernelBuilder::build() {
 
   // The block's rows and the keys its mask leaves them.
   Value qEnd = arith::MinSIOp::create(b, loc, add(q0, rows), qLen);
-  mask::IRArgs margs;
-  margs.b = batch;
-  margs.h = head;
-  margs.qLen = qLen;
-  margs.kvLen = kvLen;
-  margs.qHeads = spec.qHeads;
-  margs.qSegments = spec.qSegments;
-  margs.kvSegments = spec.kvSegments;
-  margs.blockMask = spec.blockMask;
-  margs.maskMod = [&](OpBuilder &b, Location, Value bb, Value hh, Value qq,
-                      Value kk) {
-    return inlineRegion(b, *spec.maskMod, {bb, hh, qq, kk});
-  };
+  mask::IRArgs margs = maskArgs(spec, batch, head);
   margs.qLo = q0;
   margs.qHi = qEnd;
   Value lo = c(0), hi = kvLen;

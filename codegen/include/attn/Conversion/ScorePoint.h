@@ -31,6 +31,12 @@ struct ScorePointSpec {
   mlir::Value qSegments, kvSegments, blockMask, bias;
 };
 
+/// The mask builders' arguments for (batch, head): the lengths, run-time
+/// mask data and mask_mod region of `spec` (which must outlive them); the
+/// point or tile bounds are left for the caller.
+mask::IRArgs maskArgs(const ScorePointSpec &spec, mlir::Value batch,
+                      mlir::Value head);
+
 /// The modified score of the raw f32 product `raw` at (b, h, q, k) (all
 /// index values; h a query head) and an i1 that is true where the pair is
 /// visible: q < qLen, k < kvLen and the mask shows it. Reads of run-time
