@@ -110,8 +110,9 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   if (op.getMaskAttr()) {
     mask::Requirements req;
     op.getMaskExpr().addRequirements(req);
-    perElement |=
-        req.documents || req.docOffsets || req.blockMask || req.maskModRegion;
+    shape.maskByOneThread = req.documents || req.docOffsets ||
+                            req.blockMask || req.maskModRegion;
+    perElement |= shape.maskByOneThread;
   }
   // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
   // 2 scores (twice with overlapTiles), and Dqk / 4 query words when they
@@ -393,6 +394,35 @@ void KernelBuilder::build() {
   const bool overlap = shape.overlapTiles;
   kShared = view(nbuf * keys, qStride);
   vShared = view(nbuf * keys, vStride);
+  // maskByOneThread: [lo, hi, full(tile 2i), full(tile 2i + 1)].
+  Value maskSlots;
+  if (shape.maskByOneThread)
+    maskSlots = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({4}, b.getI64Type(), MemRefLayoutAttrInterface(),
+                        workgroup),
+        smem, c(offset), ValueRange{});
+  Value firstThread =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
+  auto onFirstThread = [&](Value also, function_ref<void()> body) {
+    Value cond = also ? arith::AndIOp::create(b, loc, firstThread, also)
+                            .getResult()
+                      : firstThread;
+    auto only = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(only.thenBlock());
+    body();
+  };
+  auto storeSlot = [&](Value v, Value slot) {
+    if (v.getType().isIndex())
+      v = arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+    else
+      v = arith::ExtUIOp::create(b, loc, b.getI64Type(), v);
+    memref::StoreOp::create(b, loc, v, maskSlots, slot);
+  };
+  auto loadSlot = [&](Value slot) -> Value {
+    return memref::LoadOp::create(b, loc, maskSlots, slot);
+  };
 
   // The block's rows and the keys its mask leaves them.
   Value qEnd = arith::MinSIOp::create(b, loc, add(q0, rows), qLen);
@@ -400,11 +430,51 @@ void KernelBuilder::build() {
   margs.qLo = q0;
   margs.qHi = qEnd;
   Value lo = c(0), hi = kvLen;
-  if (spec.mask)
+  if (spec.mask && shape.maskByOneThread) {
+    onFirstThread(Value(), [&] {
+      auto [l, h] = spec.mask.buildKVRange(b, loc, margs);
+      storeSlot(l, c(0));
+      storeSlot(h, c(1));
+    });
+    gpu::BarrierOp::create(b, loc);
+    auto index = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+    };
+    lo = index(loadSlot(c(0)));
+    hi = index(loadSlot(c(1)));
+  } else if (spec.mask) {
     std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
+  }
   Value span = arith::MaxSIOp::create(
       b, loc, arith::SubIOp::create(b, loc, hi, lo), c(0));
   Value numTiles = arith::DivUIOp::create(b, loc, add(span, keys - 1), c(keys));
+
+  // Whether every pair of the tile from key kStart is visible (and inside
+  // the lengths): the predicate is skipped there.
+  auto isTileFull = [&](Value kStart) -> Value {
+    Value kEnd = add(kStart, keys);
+    Value inLength =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, kvLen);
+    if (!spec.mask)
+      return inLength;
+    mask::IRArgs targs = margs;
+    targs.kLo = kStart;
+    targs.kHi = arith::MinSIOp::create(b, loc, kEnd, kvLen);
+    Value full = spec.mask.buildTileIsFull(b, loc, targs);
+    return arith::AndIOp::create(b, loc, full, inLength);
+  };
+  // maskByOneThread: the first thread stores tile t's test in slot 2 + t % 2,
+  // read by all after the next barrier.
+  auto shareTileFull = [&](Value t) {
+    Value exists =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, t, numTiles);
+    onFirstThread(exists, [&] {
+      storeSlot(isTileFull(add(lo, mul(t, keys))),
+                add(arith::RemUIOp::create(b, loc, t, c(2)), 2));
+    });
+  };
+  if (shape.maskByOneThread)
+    shareTileFull(c(0));
 
   auto loadKV = [&](Value first, Value buffer) {
     Value row = mul(buffer, keys);
@@ -582,17 +652,15 @@ void KernelBuilder::build() {
         // Scores: left raw on tiles the mask shows whole when
         // the score is not modified; else through the score builder.
         Value tileFull;
-        Value kEnd = add(kStart, keys);
-        Value inLength = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::sle, kEnd, kvLen);
-        if (spec.mask) {
-          mask::IRArgs targs = margs;
-          targs.kLo = kStart;
-          targs.kHi = arith::MinSIOp::create(b, loc, kEnd, kvLen);
-          Value full = spec.mask.buildTileIsFull(b, loc, targs);
-          tileFull = arith::AndIOp::create(b, loc, full, inLength);
+        if (shape.maskByOneThread) {
+          tileFull = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ne,
+              loadSlot(add(arith::RemUIOp::create(b, loc, j, c(2)), 2)),
+              arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0));
+          // The next tile's test, read after this iteration's last barrier.
+          shareTileFull(add(j, 1));
         } else {
-          tileFull = inLength;
+          tileFull = isTileFull(kStart);
         }
         SmallVector<Type> scoreTypes(s.size(), f32);
         // Scores are kept in units of `unit` base-2 exponents: with a

@@ -20,6 +20,10 @@
 
 namespace attn {
 
+/// Shared bytes for what one thread computes for the block (maskByOneThread):
+/// the key range and the full-tile flags of two tiles, as i64.
+inline constexpr int64_t kMaskSlotBytes = 32;
+
 /// The geometry of the tensor-core kernel for one entry.
 struct TensorCoreShape {
   /// Query rows a block: 16 x rowTiles a warp.
@@ -34,6 +38,11 @@ struct TensorCoreShape {
   /// one runs (three K and V buffers, the next tile's scores carried by
   /// the loop), so that the tensor cores work during the softmax.
   bool overlapTiles = false;
+  /// The mask reads run-time data (segments, block masks, mask_mod): one
+  /// thread computes the block's key range and each tile's full-tile test
+  /// and shares them through shared memory, instead of every thread
+  /// scanning the same data.
+  bool maskByOneThread = false;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
   /// 128); else they are read from shared memory for each tile.
@@ -57,7 +66,8 @@ struct TensorCoreShape {
   /// and the buffers of K and V tiles.
   int64_t sharedBytes() const {
     int64_t query = queryAliasesKeys() ? 0 : rows * rowStride(dqk);
-    return 2 * (query + buffers() * keys * (rowStride(dqk) + rowStride(dv)));
+    return 2 * (query + buffers() * keys * (rowStride(dqk) + rowStride(dv))) +
+           (maskByOneThread ? kMaskSlotBytes : 0);
   }
 };
 
