@@ -110,8 +110,8 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   if (op.getMaskAttr()) {
     mask::Requirements req;
     op.getMaskExpr().addRequirements(req);
-    shape.maskByOneThread = req.documents || req.docOffsets ||
-                            req.blockMask || req.maskModRegion;
+    shape.maskByOneThread =
+        req.documents || req.docOffsets || req.blockMask || req.maskModRegion;
     perElement |= shape.maskByOneThread;
   }
   // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
@@ -405,9 +405,9 @@ void KernelBuilder::build() {
   Value firstThread =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
   auto onFirstThread = [&](Value also, function_ref<void()> body) {
-    Value cond = also ? arith::AndIOp::create(b, loc, firstThread, also)
-                            .getResult()
-                      : firstThread;
+    Value cond =
+        also ? arith::AndIOp::create(b, loc, firstThread, also).getResult()
+             : firstThread;
     auto only = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(only.thenBlock());
