@@ -18,6 +18,8 @@ rows=${1:-16}
 bin=${BUILD_DIR:-build}/bin
 work=gpu-work
 rm -rf "$work" && mkdir -p "$work/packages" "$work/inputs" "$work/refs" "$work/bench"
+# What built the packages (the benchmark's "Commit" line reads it).
+git describe --always --dirty --abbrev=7 > "$work/source.txt" 2>/dev/null || true
 : > "$work/examples.txt"
 for spec in examples/*.mlir; do
   name=$(basename "$spec" .mlir)

@@ -424,7 +424,31 @@ def run_ours(case, args):
                   log=log)
 
 
-def collect_meta(argv):
+def source_id(packages):
+    """What names the code under test: the `source.txt` that
+    scripts/gpu-prepare.sh writes beside the packages (the commit of the tree
+    that built them, `-dirty` when it had uncommitted changes), else the
+    commit of this checkout (which, on a machine that received a copy of a
+    working tree, may be older than the tree)."""
+    if packages:
+        path = os.path.join(os.path.dirname(os.path.abspath(packages)),
+                            "source.txt")
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+            if text:
+                return text
+        except OSError:
+            pass
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
+            capture_output=True, text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def collect_meta(argv, packages=None):
     import torch
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
@@ -441,12 +465,7 @@ def collect_meta(argv):
         meta["triton"] = triton.__version__
     except ImportError:
         meta["triton"] = None
-    try:
-        meta["git"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
-            capture_output=True, text=True, timeout=10).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        meta["git"] = None
+    meta["git"] = source_id(packages)
     return meta
 
 
@@ -567,7 +586,7 @@ def main(argv=None):
         return 2
     import peers as P
 
-    meta = collect_meta(argv)
+    meta = collect_meta(argv, args.packages)
     print("%s | torch %s | triton %s | CUDA %s | cuDNN %s" % (
         meta["device"], meta["torch"], meta["triton"], meta["cuda"],
         meta["cudnn"]), flush=True)

@@ -792,5 +792,25 @@ class PeersOnGpu(unittest.TestCase):
                 self.assertEqual(res["flash"]["status"], "n/a")
 
 
+class SourceId(unittest.TestCase):
+    """The "Commit" line names what built the packages, not the checkout."""
+
+    def test_reads_source_txt_beside_the_packages(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "bench"))
+            with open(os.path.join(d, "source.txt"), "w") as f:
+                f.write("abc1234-dirty\n")
+            self.assertEqual(run_bench.source_id(os.path.join(d, "bench")),
+                             "abc1234-dirty")
+
+    def test_falls_back_to_this_checkout(self):
+        expected = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
+            capture_output=True, text=True).stdout.strip() or None
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(run_bench.source_id(d), expected)
+        self.assertEqual(run_bench.source_id(None), expected)
+
+
 if __name__ == "__main__":
     unittest.main()
