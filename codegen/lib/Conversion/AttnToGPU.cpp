@@ -106,23 +106,6 @@ static MemRefType kernelMemRefType(RankedTensorType type) {
   return MemRefType::get(type.getShape(), type.getElementType(), layout);
 }
 
-static Value toF32(OpBuilder &b, Location loc, Value v) {
-  Type f32 = b.getF32Type();
-  if (v.getType() == f32)
-    return v;
-  if (v.getType().getIntOrFloatBitWidth() < 32)
-    return arith::ExtFOp::create(b, loc, f32, v);
-  return arith::TruncFOp::create(b, loc, f32, v);
-}
-
-static Value fromF32(OpBuilder &b, Location loc, Value v, Type to) {
-  if (to == v.getType())
-    return v;
-  if (to.getIntOrFloatBitWidth() < 32)
-    return arith::TruncFOp::create(b, loc, to, v);
-  return arith::ExtFOp::create(b, loc, to, v);
-}
-
 /// scf.for over [lo, hi) step 1 with `inits`; `body` yields the next values.
 static scf::ForOp
 loop(OpBuilder &b, Location loc, Value lo, Value hi, ValueRange inits,
@@ -218,7 +201,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
     auto [dqk, dv] = headDims(attention);
     std::optional<TensorCoreShape> tensorCore;
-    if (tensorCores && !tensorCoreRefusal(attention))
+    if (tensorCores && fitsTensorCores(attention))
       tensorCore = tensorCoreShape(attention, blockQ);
     int64_t threads = tensorCore ? tensorCore->threads()
                                  : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);
@@ -468,8 +451,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     Value q = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, tile, c(rowsPerBlock(dqk, dv))),
         arith::DivUIOp::create(b, loc, tid, c(lanes)));
-    Value qLen = memref::DimOp::create(b, loc, query, seqAxis);
-    Value kvLen = memref::DimOp::create(b, loc, key, seqAxis);
+    ScorePointSpec spec = scoreSpec(b, loc, op, query, key, argOf);
+    Value qLen = spec.qLen, kvLen = spec.kvLen;
     Value inside =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, qLen);
     auto rowIf = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
@@ -486,9 +469,6 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       idx[3] = d;
       return idx;
     };
-    ScorePointSpec spec = scoreSpec(b, loc, op, query, key, argOf);
-    spec.qLen = qLen;
-    spec.kvLen = kvLen;
 
     // The keys the mask leaves for this row.
     Value lo = c(0), hi = kvLen;
@@ -698,7 +678,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     loop(b, loc, c(0), c(dqk), {},
          [&](OpBuilder &b, Location loc, Value e, ValueRange) {
            Value x = memref::LoadOp::create(b, loc, query, at(head, q, e));
-           memref::StoreOp::create(b, loc, toF32(b, loc, x), qRow, e);
+           memref::StoreOp::create(b, loc, convertFloat(b, loc, x, f32), qRow,
+                                   e);
            return SmallVector<Value>{};
          });
     loop(b, loc, c(0), c(dv), {},
@@ -718,9 +699,10 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
               loop(b, loc, c(0), c(dqk), {zero},
                    [&](OpBuilder &b, Location loc, Value e, ValueRange sum) {
                      Value x = memref::LoadOp::create(b, loc, qRow, e);
-                     Value y = toF32(
+                     Value y = convertFloat(
                          b, loc,
-                         memref::LoadOp::create(b, loc, key, at(kvHead, k, e)));
+                         memref::LoadOp::create(b, loc, key, at(kvHead, k, e)),
+                         f32);
                      return SmallVector<Value>{
                          math::FmaOp::create(b, loc, x, y, sum[0])};
                    })
@@ -739,9 +721,10 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
             loop(b, loc, c(0), c(dv), {},
                  [&](OpBuilder &b, Location loc, Value f, ValueRange) {
                    Value a = memref::LoadOp::create(b, loc, acc, f);
-                   Value v = toF32(
+                   Value v = convertFloat(
                        b, loc,
-                       memref::LoadOp::create(b, loc, value, at(kvHead, k, f)));
+                       memref::LoadOp::create(b, loc, value, at(kvHead, k, f)),
+                       f32);
                    Value scaled = arith::MulFOp::create(b, loc, a, corr);
                    memref::StoreOp::create(
                        b, loc, math::FmaOp::create(b, loc, p, v, scaled), acc,
@@ -768,8 +751,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
          [&](OpBuilder &b, Location loc, Value f, ValueRange) {
            Value a = memref::LoadOp::create(b, loc, acc, f);
            Value o = arith::MulFOp::create(b, loc, a, inv);
-           memref::StoreOp::create(b, loc, fromF32(b, loc, o, outElem), out,
-                                   at(head, q, f));
+           memref::StoreOp::create(b, loc, convertFloat(b, loc, o, outElem),
+                                   out, at(head, q, f));
            return SmallVector<Value>{};
          });
     storeLse(any, m, l);

@@ -26,16 +26,6 @@ namespace attn {
 using namespace mlir;
 using namespace attn;
 
-/// Converts a float scalar to `to` (extf or truncf).
-static Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
-  Type from = v.getType();
-  if (from == to)
-    return v;
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, v);
-  return arith::TruncFOp::create(b, loc, to, v);
-}
-
 /// The map of an einsum on f32 scalars.
 static Value buildCompute(OpBuilder &b, Location loc, EinsumCompute c,
                           ValueRange x) {

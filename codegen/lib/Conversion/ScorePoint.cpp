@@ -21,6 +21,24 @@ Value attn::inlineRegion(OpBuilder &b, Region &region, ValueRange args) {
   return mapping.lookupOrDefault(yield.getValues().front());
 }
 
+Value attn::convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+Value attn::clampToLength(OpBuilder &b, Location loc, Value x, Value len) {
+  Value last = arith::MaxSIOp::create(
+      b, loc,
+      arith::SubIOp::create(b, loc, len,
+                            arith::ConstantIndexOp::create(b, loc, 1)),
+      arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::MinSIOp::create(b, loc, x, last);
+}
+
 mask::IRArgs attn::maskArgs(const ScorePointSpec &spec, Value batch,
                             Value head) {
   mask::IRArgs args;
@@ -78,15 +96,8 @@ std::pair<Value, Value> attn::buildScoreAt(OpBuilder &b, Location loc,
   mask::IRArgs margs = maskArgs(spec, batch, head);
   // Guard the mask's reads of run-time data: clamp to valid positions (the
   // result is discarded where out of range).
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  auto clampTo = [&](Value x, Value len) {
-    Value last = arith::SubIOp::create(b, loc, len, one);
-    Value lo = arith::MaxSIOp::create(b, loc, zero, last);
-    return arith::MinSIOp::create(b, loc, x, lo).getResult();
-  };
-  margs.q = clampTo(q, spec.qLen);
-  margs.k = clampTo(k, spec.kvLen);
+  margs.q = clampToLength(b, loc, q, spec.qLen);
+  margs.k = clampToLength(b, loc, k, spec.kvLen);
   Value shown = spec.mask.buildVisible(b, loc, margs);
   visible = arith::AndIOp::create(b, loc, visible, shown);
   return {s, visible};

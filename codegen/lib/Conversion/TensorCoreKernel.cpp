@@ -57,18 +57,17 @@ using namespace attn;
 /// registers overlapTiles would take for the score builder.
 constexpr int64_t kOverlapVisibilityCost = 32;
 
-std::optional<std::string> attn::tensorCoreRefusal(AttentionOp op) {
+bool attn::fitsTensorCores(AttentionOp op) {
   Type qe = op.getQuery().getType().getElementType();
-  Type ke = op.getKey().getType().getElementType();
-  Type ve = op.getValue().getType().getElementType();
-  if (!(qe.isBF16() || qe.isF16()) || ke != qe || ve != qe)
-    return std::string("Q, K and V are not all bf16 or all f16");
-  int64_t dqk = op.getQuery().getType().getDimSize(3);
-  int64_t dv = op.getValue().getType().getDimSize(3);
-  if (ShapedType::isDynamic(dqk) || ShapedType::isDynamic(dv) ||
-      dqk % 16 != 0 || dv % 16 != 0 || dqk > 256 || dv > 256)
-    return std::string("the head dims are not multiples of 16 up to 256");
-  return std::nullopt;
+  if (!(qe.isBF16() || qe.isF16()) ||
+      op.getKey().getType().getElementType() != qe ||
+      op.getValue().getType().getElementType() != qe)
+    return false;
+  auto fits = [](int64_t d) {
+    return !ShapedType::isDynamic(d) && d % 16 == 0 && d <= 256;
+  };
+  return fits(op.getQuery().getType().getDimSize(3)) &&
+         fits(op.getValue().getType().getDimSize(3));
 }
 
 /// Operations the mask's per-pair test takes (built into a scratch block):
@@ -235,13 +234,6 @@ private:
     return idx;
   }
 
-  /// min(max(x, 0), len - 1) for the last valid row of a length.
-  Value clampRow(Value x, Value len) {
-    Value last = arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, len, c(1)), c(0));
-    return arith::MinSIOp::create(b, loc, x, last);
-  }
-
   /// Issues cp.async copies of `rows` rows of `src` (head `h`, sequence
   /// rows from `first`, clamped below `len`) into `dst` from row `dstRow`.
   void copyRows(Value src, Value h, Value first, Value len, Value dst,
@@ -270,7 +262,7 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
     auto emit = [&](OpBuilder &, Location) {
       Value r = arith::DivUIOp::create(b, loc, i, c(chunks));
       Value col = mul(arith::RemUIOp::create(b, loc, i, c(chunks)), 8);
-      Value srcRow = clampRow(add(first, r), len);
+      Value srcRow = clampToLength(b, loc, add(first, r), len);
       nvgpu::DeviceAsyncCopyOp::create(
           b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst,
           ValueRange{add(dstRow, r), col}, src, at(h, srcRow, col),
@@ -678,7 +670,8 @@ void KernelBuilder::build() {
         };
         auto general = [&]() {
           SmallVector<Value> v;
-          Value log2e = fc(fusedScale ? 1.0 / spec.scale : kLog2e),
+          // Modified scores (natural units) to units of `unit`.
+          Value toUnits = fc(fusedScale ? 1.0 / spec.scale : kLog2e),
                 minusInf = fc(ninf);
           for (int64_t mt = 0; mt < mTiles; ++mt)
             for (int64_t n = 0; n < sTiles; ++n)
@@ -688,7 +681,7 @@ void KernelBuilder::build() {
                 Value k = add(kStart, add(mul(t, 2), n * 8 + (e % 2)));
                 auto [score, visible] = buildScoreAt(
                     b, loc, spec, s[scoreAt(mt, n, e)], batch, head, q, k);
-                Value scaled = arith::MulFOp::create(b, loc, score, log2e);
+                Value scaled = arith::MulFOp::create(b, loc, score, toUnits);
                 v.push_back(
                     arith::SelectOp::create(b, loc, visible, scaled, minusInf));
               }
@@ -839,11 +832,7 @@ void KernelBuilder::build() {
         for (int64_t e = 0; e < 2; ++e) {
           Value x = arith::MulFOp::create(
               b, loc, loop.getResult(accAt(mt, n, half * 2 + e)), inv);
-          if (outElem != f32)
-            x = outElem.getIntOrFloatBitWidth() < 32
-                    ? arith::TruncFOp::create(b, loc, outElem, x).getResult()
-                    : arith::ExtFOp::create(b, loc, outElem, x).getResult();
-          pair.push_back(x);
+          pair.push_back(convertFloat(b, loc, x, outElem));
         }
         Value vec = vector::FromElementsOp::create(
             b, loc, VectorType::get({2}, outElem), pair);

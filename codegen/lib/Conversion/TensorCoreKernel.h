@@ -15,9 +15,6 @@
 
 #include "mlir/IR/Builders.h"
 
-#include <optional>
-#include <string>
-
 namespace attn {
 
 /// Shared bytes for what one thread computes for the block (maskByOneThread):
@@ -71,10 +68,11 @@ struct TensorCoreShape {
   }
 };
 
-/// Why `op` cannot run on the tensor-core kernel, or nothing when it can.
-std::optional<std::string> tensorCoreRefusal(AttentionOp op);
+/// Whether `op` can run on the tensor-core kernel: bf16 or f16 Q, K and V,
+/// head dims multiples of 16 up to 256.
+bool fitsTensorCores(AttentionOp op);
 
-/// The kernel geometry for `op` (which tensorCoreRefusal accepts) with
+/// The kernel geometry for `op` (which fitsTensorCores accepts) with
 /// about `blockQ` query rows a block (a multiple of 16 from 16 to 128).
 TensorCoreShape tensorCoreShape(AttentionOp op, int64_t blockQ);
 

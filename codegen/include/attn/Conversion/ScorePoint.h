@@ -47,6 +47,15 @@ buildScoreAt(mlir::OpBuilder &b, mlir::Location loc, const ScorePointSpec &spec,
              mlir::Value raw, mlir::Value batch, mlir::Value head,
              mlir::Value q, mlir::Value k);
 
+/// A float scalar converted to `to` (extf or truncf; itself when equal).
+mlir::Value convertFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                         mlir::Type to);
+
+/// min(x, max(len - 1, 0)): the last valid position of a length for x past
+/// it, so that reads of out-of-range positions stay inside the operand.
+mlir::Value clampToLength(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                          mlir::Value len);
+
 /// Inlines a single-block region at the builder's point with `args` for its
 /// block arguments; returns the value its attn.yield yields.
 mlir::Value inlineRegion(mlir::OpBuilder &b, mlir::Region &region,
