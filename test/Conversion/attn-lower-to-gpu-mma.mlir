@@ -152,28 +152,35 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 
 // -----
 
-// A mask that reads run-time data (document segment ids): the first thread
-// scans the ids for the block's key range and each tile's full-tile test,
-// and shares them through 32 bytes of shared memory after the K and V
-// buffers, instead of every thread scanning the same ids.
+// A mask that reads run-time data (document segment ids): the block's 256
+// threads split the scans. Each scans every 256th key for its share of the
+// key range; the shares meet by atomic min and max in 16 bytes of shared
+// memory after the K and V buffers. Each tile's full-tile test compares
+// every 256th query and key id with the first query's, and the barrier
+// that ends the tile before ANDs the shares; the loop carries the result.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: documents = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 36896 : i64
-// CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c36864][] : {{.*}} to memref<4xi64, #gpu.address_space<workgroup>>
+// CHECK-SAME: documents = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 36880 : i64
+// CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c36864][] : {{.*}} to memref<2xi64, #gpu.address_space<workgroup>>
 // CHECK: %[[FIRST:.+]] = arith.cmpi eq, %thread_id_x, %c0
 // CHECK: scf.if %[[FIRST]] {
-// CHECK: scf.for
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c0]
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c1]
 // CHECK: gpu.barrier
+// CHECK: scf.for %{{.+}} = %thread_id_x to %{{.+}} step %c256 iter_args({{.*}}) -> (index, index)
+// CHECK: memref.atomic_rmw mins %{{.*}}, %[[SLOTS]][%c0]
+// CHECK: memref.atomic_rmw maxs %{{.*}}, %[[SLOTS]][%c1]
+// CHECK: gpu.barrier
 // CHECK: memref.load %[[SLOTS]][%c0]
 // CHECK: memref.load %[[SLOTS]][%c1]
-// The first tile's test, then in the loop each tile reads its flag and the
-// first thread computes the next one's.
-// CHECK: memref.store %{{.*}}, %[[SLOTS]][%c2]
-// CHECK: scf.for
-// CHECK: memref.load %[[SLOTS]]
-// CHECK: scf.if
-// CHECK: memref.store %{{.*}}, %[[SLOTS]]
+// CHECK: scf.for {{.*}} step %c256 iter_args({{.*}}) -> (i1)
+// CHECK: scf.for {{.*}} step %c256 iter_args({{.*}}) -> (i1)
+// CHECK: %[[FULL0:.+]] = nvvm.barrier #nvvm.reduction<and> %{{.+}} -> i32
+// CHECK: %[[FLAG0:.+]] = arith.cmpi ne, %[[FULL0]], %c0_i32
+// CHECK: scf.for {{.*}} iter_args({{.*}}, %[[FLAG:.+]] = %[[FLAG0]]) -> ({{.*}}, i1)
+// CHECK: scf.if %[[FLAG]]
+// CHECK: nvvm.barrier #nvvm.reduction<and>
+// CHECK-NOT: gpu.barrier
+// CHECK: scf.yield
 func.func @documents(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: tensor<?x2x?x64xbf16>, %qs: tensor<?x?xi32>, %ks: tensor<?x?xi32>) -> tensor<?x2x?x64xbf16> {
   %o = attn.attention %q, %k, %v segments(%qs, %ks : tensor<?x?xi32>, tensor<?x?xi32>) {mask = #attn.mask<causal & document>} : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>
   return %o : tensor<?x2x?x64xbf16>

@@ -122,7 +122,8 @@ func.func @blocks_per_head_hull_over_heads(%q: tensor<1x2x512x32xf32>, %k: tenso
 // Segment ids: for each batch entry, the documents of the Q tile's queries,
 // then the keys of those documents; the hull over the batch bounds the loop.
 // Tiles whose queries and keys all lie in one document, in every batch
-// entry, skip the predicate (min and max ids scanned per tile). Without the
+// entry, skip the predicate (every id of the tile compared with its first
+// query's, first in batch entry 0, then folded over the batch). Without the
 // data at compile time the report counts every tile.
 // REPORT: remark: mask schedule: 16 of 16 tiles visited
 // CHECK-LABEL: func.func @document_bounds_the_loop
@@ -136,7 +137,13 @@ func.func @blocks_per_head_hull_over_heads(%q: tensor<1x2x512x32xf32>, %k: tenso
 // CHECK: %[[LB:.+]] = arith.muli %[[LO]]
 // CHECK: %[[UB:.+]] = arith.maxsi %[[HULL]]#1, %[[LB]]
 // CHECK: scf.for %{{.+}} = %[[LB]] to %[[UB]] step
+// CHECK:   scf.for {{.*}} -> (i1)
+// CHECK:     tensor.extract %[[QS]]
+// CHECK:   scf.for {{.*}} -> (i1)
+// CHECK:     tensor.extract %[[KS]]
 // CHECK:   %[[FULL:.+]] = scf.for {{.*}} -> (i1)
+// CHECK:     scf.for {{.*}} -> (i1)
+// CHECK:     scf.for {{.*}} -> (i1)
 // CHECK:   scf.if %[[FULL]]
 // CHECK:     attn.score_map {{.*}} lengths [%{{.+}}, %{{.+}}] {scale
 // CHECK:   } else {

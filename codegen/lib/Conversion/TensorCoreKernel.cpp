@@ -19,6 +19,11 @@
 //   O = O * c + P V    P packed from the S fragments as the A operand, V
 //                      fragments by ldmatrix.trans
 //
+// Masks that read run-time data have the block's threads split the scans of
+// the key range and of the full-tile tests: the ranges meet through atomics
+// in shared memory, the tests through a barrier's AND (the barrier that ends
+// the tile before).
+//
 // Shared rows are padded by 16 bytes so that ldmatrix reads no bank twice.
 // Rows past the lengths read the last valid row (clamped) and are masked by
 // the score builder, so nothing outside the operands is read. O is 0 and
@@ -109,9 +114,9 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   if (op.getMaskAttr()) {
     mask::Requirements req;
     op.getMaskExpr().addRequirements(req);
-    shape.maskByOneThread =
+    shape.sharedMaskScans =
         req.documents || req.docOffsets || req.blockMask || req.maskModRegion;
-    perElement |= shape.maskByOneThread;
+    perElement |= shape.sharedMaskScans;
   }
   // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
   // 2 scores (twice with overlapTiles), and Dqk / 4 query words when they
@@ -386,34 +391,16 @@ void KernelBuilder::build() {
   const bool overlap = shape.overlapTiles;
   kShared = view(nbuf * keys, qStride);
   vShared = view(nbuf * keys, vStride);
-  // maskByOneThread: [lo, hi, full(tile 2i), full(tile 2i + 1)].
+  // sharedMaskScans: the block's key range [lo, hi), met by atomics.
   Value maskSlots;
-  if (shape.maskByOneThread)
+  if (shape.sharedMaskScans)
     maskSlots = memref::ViewOp::create(
         b, loc,
-        MemRefType::get({4}, b.getI64Type(), MemRefLayoutAttrInterface(),
+        MemRefType::get({2}, b.getI64Type(), MemRefLayoutAttrInterface(),
                         workgroup),
         smem, c(offset), ValueRange{});
-  Value firstThread =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
-  auto onFirstThread = [&](Value also, function_ref<void()> body) {
-    Value cond =
-        also ? arith::AndIOp::create(b, loc, firstThread, also).getResult()
-             : firstThread;
-    auto only = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(only.thenBlock());
-    body();
-  };
-  auto storeSlot = [&](Value v, Value slot) {
-    if (v.getType().isIndex())
-      v = arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-    else
-      v = arith::ExtUIOp::create(b, loc, b.getI64Type(), v);
-    memref::StoreOp::create(b, loc, v, maskSlots, slot);
-  };
-  auto loadSlot = [&](Value slot) -> Value {
-    return memref::LoadOp::create(b, loc, maskSlots, slot);
+  auto i64 = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   };
 
   // The block's rows and the keys its mask leaves them.
@@ -421,19 +408,48 @@ void KernelBuilder::build() {
   mask::IRArgs margs = maskArgs(spec, batch, head);
   margs.qLo = q0;
   margs.qHi = qEnd;
+  if (shape.sharedMaskScans) {
+    margs.scanLane = tid;
+    margs.scanLanes = c(shape.threads());
+  }
   Value lo = c(0), hi = kvLen;
-  if (spec.mask && shape.maskByOneThread) {
-    onFirstThread(Value(), [&] {
-      auto [l, h] = spec.mask.buildKVRange(b, loc, margs);
-      storeSlot(l, c(0));
-      storeSlot(h, c(1));
-    });
+  if (spec.mask && shape.sharedMaskScans) {
+    // Each thread's range covers the visible keys of its share of the
+    // scans; the block's is their hull. Empty ranges take no part.
+    Value first =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
+    {
+      auto init = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(init.thenBlock());
+      memref::StoreOp::create(b, loc, i64(std::numeric_limits<int64_t>::max()),
+                              maskSlots, c(0));
+      memref::StoreOp::create(b, loc, i64(0), maskSlots, c(1));
+    }
+    gpu::BarrierOp::create(b, loc);
+    auto [l, h] = spec.mask.buildKVRange(b, loc, margs);
+    Value empty =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, l, h);
+    auto toI64 = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+    };
+    Value myLo = arith::SelectOp::create(
+        b, loc, empty, i64(std::numeric_limits<int64_t>::max()), toI64(l));
+    Value myHi = arith::SelectOp::create(b, loc, empty, i64(0), toI64(h));
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::mins, myLo,
+                                maskSlots, ValueRange{c(0)});
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::maxs, myHi,
+                                maskSlots, ValueRange{c(1)});
     gpu::BarrierOp::create(b, loc);
     auto index = [&](Value v) -> Value {
       return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
     };
-    lo = index(loadSlot(c(0)));
-    hi = index(loadSlot(c(1)));
+    Value bLo = memref::LoadOp::create(b, loc, maskSlots, c(0));
+    Value bHi = memref::LoadOp::create(b, loc, maskSlots, c(1));
+    Value none =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bLo, bHi);
+    lo = index(arith::SelectOp::create(b, loc, none, i64(0), bLo));
+    hi = index(arith::SelectOp::create(b, loc, none, i64(0), bHi));
   } else if (spec.mask) {
     std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
   }
@@ -442,7 +458,8 @@ void KernelBuilder::build() {
   Value numTiles = arith::DivUIOp::create(b, loc, add(span, keys - 1), c(keys));
 
   // Whether every pair of the tile from key kStart is visible (and inside
-  // the lengths): the predicate is skipped there.
+  // the lengths): the predicate is skipped there. With sharedMaskScans,
+  // this thread's share of the test.
   auto isTileFull = [&](Value kStart) -> Value {
     Value kEnd = add(kStart, keys);
     Value inLength =
@@ -455,18 +472,21 @@ void KernelBuilder::build() {
     Value full = spec.mask.buildTileIsFull(b, loc, targs);
     return arith::AndIOp::create(b, loc, full, inLength);
   };
-  // maskByOneThread: the first thread stores tile t's test in slot 2 + t % 2,
-  // read by all after the next barrier.
-  auto shareTileFull = [&](Value t) {
-    Value exists =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, t, numTiles);
-    onFirstThread(exists, [&] {
-      storeSlot(isTileFull(add(lo, mul(t, keys))),
-                add(arith::RemUIOp::create(b, loc, t, c(2)), 2));
-    });
+  // sharedMaskScans: the test of the tile from kStart, ANDed over the
+  // block's threads by a barrier (which also orders what the barrier it
+  // stands for ordered).
+  auto barrierAndTileFull = [&](Value kStart) -> Value {
+    Value mine =
+        arith::ExtUIOp::create(b, loc, b.getI32Type(), isTileFull(kStart));
+    Value all = NVVM::BarrierOp::create(
+                    b, loc, b.getI32Type(), Value(), Value(),
+                    NVVM::BarrierReductionAttr::get(
+                        b.getContext(), NVVM::BarrierReduction::AND),
+                    mine)
+                    .getResult(0);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, all,
+                                 ci32(0));
   };
-  if (shape.maskByOneThread)
-    shareTileFull(c(0));
 
   auto loadKV = [&](Value first, Value buffer) {
     Value row = mul(buffer, keys);
@@ -605,6 +625,11 @@ void KernelBuilder::build() {
     SmallVector<Value> first = computeScores(c(0));
     init.append(first.begin(), first.end());
   }
+  // sharedMaskScans: the loop carries the next tile's full-tile test, met
+  // at the barrier that ends the tile before it.
+  const int64_t tileFullAt = init.size();
+  if (shape.sharedMaskScans)
+    init.push_back(barrierAndTileFull(lo));
 
   auto loop = scf::ForOp::create(
       b, loc, c(0), numTiles, c(1), init,
@@ -644,13 +669,8 @@ void KernelBuilder::build() {
         // Scores: left raw on tiles the mask shows whole when
         // the score is not modified; else through the score builder.
         Value tileFull;
-        if (shape.maskByOneThread) {
-          tileFull = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ne,
-              loadSlot(add(arith::RemUIOp::create(b, loc, j, c(2)), 2)),
-              arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0));
-          // The next tile's test, read after this iteration's last barrier.
-          shareTileFull(add(j, 1));
+        if (shape.sharedMaskScans) {
+          tileFull = state[tileFullAt];
         } else {
           tileFull = isTileFull(kStart);
         }
@@ -804,7 +824,10 @@ void KernelBuilder::build() {
         // The next tile's rows have landed, and every warp is done with
         // this buffer before it is refilled.
         NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
-        gpu::BarrierOp::create(b, loc);
+        if (shape.sharedMaskScans)
+          next[tileFullAt] = barrierAndTileFull(add(kStart, keys));
+        else
+          gpu::BarrierOp::create(b, loc);
         if (overlap)
           std::copy(nextScores.begin(), nextScores.end(),
                     next.begin() + scoresAt);

@@ -17,9 +17,9 @@
 
 namespace attn {
 
-/// Shared bytes for what one thread computes for the block (maskByOneThread):
-/// the key range and the full-tile flags of two tiles, as i64.
-inline constexpr int64_t kMaskSlotBytes = 32;
+/// Shared bytes where the threads of a block combine their shares of the
+/// mask's key range (sharedMaskScans): its lo and hi, as i64.
+inline constexpr int64_t kMaskSlotBytes = 16;
 
 /// The geometry of the tensor-core kernel for one entry.
 struct TensorCoreShape {
@@ -35,11 +35,12 @@ struct TensorCoreShape {
   /// one runs (three K and V buffers, the next tile's scores carried by
   /// the loop), so that the tensor cores work during the softmax.
   bool overlapTiles = false;
-  /// The mask reads run-time data (segments, block masks, mask_mod): one
-  /// thread computes the block's key range and each tile's full-tile test
-  /// and shares them through shared memory, instead of every thread
-  /// scanning the same data.
-  bool maskByOneThread = false;
+  /// The mask reads run-time data (segments, block masks, mask_mod): the
+  /// block's threads split the scans of its key range and full-tile tests
+  /// (mask::IRArgs::scanLane), instead of every thread scanning the same
+  /// data. The ranges meet through shared-memory atomics, the tests through
+  /// the AND of a barrier.
+  bool sharedMaskScans = false;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
   /// 128); else they are read from shared memory for each tile.
@@ -64,7 +65,7 @@ struct TensorCoreShape {
   int64_t sharedBytes() const {
     int64_t query = queryAliasesKeys() ? 0 : rows * rowStride(dqk);
     return 2 * (query + buffers() * keys * (rowStride(dqk) + rowStride(dv))) +
-           (maskByOneThread ? kMaskSlotBytes : 0);
+           (sharedMaskScans ? kMaskSlotBytes : 0);
   }
 };
 

@@ -206,10 +206,15 @@ IRKeys OrMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
 Value OrMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                                   const IRArgs &args) const {
   IREmitter ir(builder, loc);
+  // Lanes' shares do not combine through an OR (the lanes would AND
+  // "A holds on my share or B holds on mine"): each operand tests the whole
+  // tile.
+  IRArgs whole = args;
+  whole.scanLane = whole.scanLanes = Value();
   return foldOperands(
       getOperands(),
       [&](MaskExprAttrInterface e) {
-        return e.buildTileIsFull(builder, loc, args);
+        return e.buildTileIsFull(builder, loc, whole);
       },
       [&](Value x, Value y) { return ir.lor(x, y); });
 }

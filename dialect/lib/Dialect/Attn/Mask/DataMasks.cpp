@@ -6,8 +6,8 @@
 // exact; without it (at compile time) they are conservative. Their IR reads
 // the operands with tensor.extract (document offsets: an scf.for over the
 // starts). Their KV range builders scan the data at run time (documents)
-// or read tables built at compile time (static blocks); "tile is full"
-// keeps the default (false).
+// or read tables built at compile time (static blocks). The scans over
+// positions can be split between the threads of a block (IRArgs::scanLane).
 //
 //===----------------------------------------------------------------------===//
 
@@ -143,18 +143,41 @@ static IRKeys finishKeys(IREmitter &e, IRKeys acc, Value kvLen) {
   return {e.select(empty, e.index(0), keys.first),
           e.select(empty, e.index(0), keys.second)};
 }
-/// scf.for over [lo, hi) carrying an accumulated key range from `init`.
+/// The first position and the step of a scan over [lo, hi): every position,
+/// or the share of lane args.scanLane when the block's threads split their
+/// scans (IRArgs::scanLane).
+static std::pair<Value, Value> scanShare(IREmitter &e, const IRArgs &args,
+                                         Value lo) {
+  if (!args.scanLane)
+    return {lo, e.index(1)};
+  return {e.add(lo, args.scanLane), args.scanLanes};
+}
+/// scf.for over [lo, hi) (args' share of it) carrying an accumulated key
+/// range from `init`.
 static IRKeys
-scanKeys(IREmitter &e, Value lo, Value hi, IRKeys init,
+scanKeys(IREmitter &e, const IRArgs &args, Value lo, Value hi, IRKeys init,
          llvm::function_ref<IRKeys(IREmitter &, Value, IRKeys)> body) {
+  auto [first, step] = scanShare(e, args, lo);
   auto loop = scf::ForOp::create(
-      e.builder, e.loc, lo, hi, e.index(1), ValueRange{init.first, init.second},
+      e.builder, e.loc, first, hi, step, ValueRange{init.first, init.second},
       [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
         IREmitter inner(builder, loc);
         IRKeys next = body(inner, iv, {acc[0], acc[1]});
         scf::YieldOp::create(builder, loc, ValueRange{next.first, next.second});
       });
   return {loop.getResult(0), loop.getResult(1)};
+}
+/// Whether `test` holds at every position of [lo, hi) (args' share of it).
+static Value scanAll(IREmitter &e, const IRArgs &args, Value lo, Value hi,
+                     llvm::function_ref<Value(IREmitter &, Value)> test) {
+  auto [first, step] = scanShare(e, args, lo);
+  auto loop = scf::ForOp::create(
+      e.builder, e.loc, first, hi, step, ValueRange{e.boolean(true)},
+      [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
+        IREmitter inner(builder, loc);
+        scf::YieldOp::create(builder, loc, inner.land(acc[0], test(inner, iv)));
+      });
+  return loop.getResult(0);
 }
 
 /// Document offsets: the queries' valid positions [first, last] lie in the
@@ -182,8 +205,9 @@ static IRKeys buildOffsetsKeys(IREmitter &e, const IRArgs &args) {
 
 /// A tile is full when its queries and keys all lie in one document (no
 /// padding). With offsets documents are contiguous, so the first and last
-/// position of each side decide; with ids, the smallest and largest id of
-/// each side are scanned.
+/// position of each side decide; with ids, every id of both sides must be
+/// the first query's (a test that lanes can split: each checks its share
+/// against the same first id).
 Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                                         const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -199,20 +223,16 @@ Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
         e.cmp(CmpIPredicate::eq, d, doc(args.kvSegments, last(args.kHi))));
     return e.land(same, e.cmp(CmpIPredicate::sge, d, e.index(0)));
   }
-  // (smallest, largest) id over [lo, hi).
-  auto span = [&](Value segments, Value lo, Value hi) {
-    return scanKeys(e, lo, hi, {e.index(kUnbounded), e.index(-kUnbounded)},
-                    [&](IREmitter &x, Value i, IRKeys acc) -> IRKeys {
-                      Value d = x.toIndex(x.extract(segments, {args.b, i}));
-                      return {x.min(acc.first, d), x.max(acc.second, d)};
-                    });
+  Value d = e.toIndex(e.extract(args.qSegments, {args.b, args.qLo}));
+  auto allAre = [&](Value segments, Value lo, Value hi) {
+    return scanAll(e, args, lo, hi, [&](IREmitter &x, Value i) {
+      return x.cmp(CmpIPredicate::eq,
+                   x.toIndex(x.extract(segments, {args.b, i})), d);
+    });
   };
-  IRKeys q = span(args.qSegments, args.qLo, args.qHi);
-  IRKeys k = span(args.kvSegments, args.kLo, args.kHi);
-  Value one = e.land(e.cmp(CmpIPredicate::eq, q.first, q.second),
-                     e.cmp(CmpIPredicate::eq, k.first, k.second));
-  return e.land(e.land(one, e.cmp(CmpIPredicate::eq, q.first, k.first)),
-                e.cmp(CmpIPredicate::sge, q.first, e.index(0)));
+  return e.land(e.land(allAre(args.qSegments, args.qLo, args.qHi),
+                       allAre(args.kvSegments, args.kLo, args.kHi)),
+                e.cmp(CmpIPredicate::sge, d, e.index(0)));
 }
 
 IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
@@ -223,14 +243,19 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   // The smallest and largest document of the queries (padding sees
   // nothing), then the keys of a document between them: exact when the ids
   // of a row are sorted, as packing makes them, and never narrower.
+  // Every lane needs all the queries' documents: only the key scan is
+  // split between lanes.
+  IRArgs whole = args;
+  whole.scanLane = whole.scanLanes = Value();
   IRKeys none{e.index(kUnbounded), e.index(-1)};
-  IRKeys docs = scanKeys(
-      e, args.qLo, args.qHi, none, [&](IREmitter &x, Value q, IRKeys acc) {
-        Value d = x.toIndex(x.extract(args.qSegments, {args.b, q}));
-        return takeKeys(x, acc, x.cmp(CmpIPredicate::sge, d, 0), d, d);
-      });
+  IRKeys docs =
+      scanKeys(e, whole, args.qLo, args.qHi, none,
+               [&](IREmitter &x, Value q, IRKeys acc) {
+                 Value d = x.toIndex(x.extract(args.qSegments, {args.b, q}));
+                 return takeKeys(x, acc, x.cmp(CmpIPredicate::sge, d, 0), d, d);
+               });
   IRKeys keys =
-      scanKeys(e, e.index(0), args.kvLen, {args.kvLen, e.index(0)},
+      scanKeys(e, args, e.index(0), args.kvLen, {args.kvLen, e.index(0)},
                [&](IREmitter &x, Value k, IRKeys acc) {
                  Value d = x.toIndex(x.extract(args.kvSegments, {args.b, k}));
                  Value in = x.land(x.cmp(CmpIPredicate::sge, d, docs.first),
@@ -494,10 +519,13 @@ IRKeys BlocksMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
     IRKeys rows = queryBlocks(e, args, bq, e.dim(mask, 2));
     Value cols = e.min(e.dim(mask, 3), e.divS(e.add(args.kvLen, bk - 1), bk));
     IRKeys none{e.index(kUnbounded), e.index(0)};
+    // Lanes split the key blocks of each row.
+    IRArgs whole = args;
+    whole.scanLane = whole.scanLanes = Value();
     IRKeys keys = scanKeys(
-        e, rows.first, rows.second, none,
+        e, whole, rows.first, rows.second, none,
         [&](IREmitter &x, Value qb, IRKeys acc) {
-          return scanKeys(x, x.index(0), cols, acc,
+          return scanKeys(x, args, x.index(0), cols, acc,
                           [&](IREmitter &y, Value kb, IRKeys inner) {
                             Value kept =
                                 y.nonZero(y.extract(mask, {mb, mh, qb, kb}));
@@ -532,7 +560,7 @@ IRKeys BlocksMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   if (shape.size() == 3)
     base = e.mul(e.min(args.h, e.index(heads - 1)), nq);
   Value zero = e.index(0);
-  IRKeys keys = scanKeys(e, rows.first, rows.second, {zero, zero},
+  IRKeys keys = scanKeys(e, IRArgs(), rows.first, rows.second, {zero, zero},
                          [&](IREmitter &x, Value qb, IRKeys acc) {
                            Value row = x.add(base, qb);
                            Value lo = x.mul(x.extract(firstTable, row), bk);

@@ -30,6 +30,15 @@ struct IRArgs {
   /// Ranked tensors: segment ids [B, S] or document offsets [B, N + 1]
   /// (i32 or i64), and the block mask [B|1, H|1, nq, nk] (i1, i8 or i32).
   mlir::Value qSegments, kvSegments, blockMask;
+  /// A share of the scans over run-time data (buildKVRange,
+  /// buildTileIsFull), for a block whose threads split them: when set, a
+  /// builder's scan over positions [lo, hi) may read only lo + scanLane +
+  /// i * scanLanes. The caller combines the answers of lanes 0 ..
+  /// scanLanes - 1: the hull of the key ranges (each lane's holds the
+  /// visible keys of its share) and the AND of the full-tile tests (which
+  /// holds only when every pair of the tile is visible). Builders that scan
+  /// nothing ignore it.
+  mlir::Value scanLane, scanLanes;
   /// Emits the user's mask_mod region for a point (inlined), yielding i1.
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value b,
                             mlir::Value h, mlir::Value q, mlir::Value k)>
