@@ -152,12 +152,12 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 
 // -----
 
-// A mask that reads run-time data (document segment ids): the block's 256
-// threads split the scans. Each scans every 256th key for its share of the
-// key range; the shares meet by atomic min and max in 16 bytes of shared
-// memory after the K and V buffers. Each tile's full-tile test compares
-// every 256th query and key id with the first query's, and the barrier
-// that ends the tile before ANDs the shares; the loop carries the result.
+// A mask that reads run-time data (document segment ids): the threads
+// split the scans. For the block's key range each of the 256 scans every
+// 256th key, and the shares meet by atomic min and max in 16 bytes of shared
+// memory after the K and V buffers. Each warp tests each tile on its own
+// rows, its 32 lanes comparing every 32nd query and key id with the first
+// query's, and a vote ANDs their shares.
 // CHECK-LABEL: module attributes
 // CHECK-SAME: documents = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 36880 : i64
 // CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c36864][] : {{.*}} to memref<2xi64, #gpu.address_space<workgroup>>
@@ -172,15 +172,12 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 // CHECK: gpu.barrier
 // CHECK: memref.load %[[SLOTS]][%c0]
 // CHECK: memref.load %[[SLOTS]][%c1]
-// CHECK: scf.for {{.*}} step %c256 iter_args({{.*}}) -> (i1)
-// CHECK: scf.for {{.*}} step %c256 iter_args({{.*}}) -> (i1)
-// CHECK: %[[FULL0:.+]] = nvvm.barrier #nvvm.reduction<and> %{{.+}} -> i32
-// CHECK: %[[FLAG0:.+]] = arith.cmpi ne, %[[FULL0]], %c0_i32
-// CHECK: scf.for {{.*}} iter_args({{.*}}, %[[FLAG:.+]] = %[[FLAG0]]) -> ({{.*}}, i1)
-// CHECK: scf.if %[[FLAG]]
-// CHECK: nvvm.barrier #nvvm.reduction<and>
-// CHECK-NOT: gpu.barrier
-// CHECK: scf.yield
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} step %c32 iter_args({{.*}}) -> (i1)
+// CHECK: scf.for {{.*}} step %c32 iter_args({{.*}}) -> (i1)
+// CHECK: %[[FULL:.+]] = nvvm.vote.sync  all %c-1_i32, %{{.+}} -> i1
+// CHECK: %[[TILE:.+]] = arith.andi %[[FULL]], %{{.+}} : i1
+// CHECK: scf.if %[[TILE]]
 func.func @documents(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: tensor<?x2x?x64xbf16>, %qs: tensor<?x?xi32>, %ks: tensor<?x?xi32>) -> tensor<?x2x?x64xbf16> {
   %o = attn.attention %q, %k, %v segments(%qs, %ks : tensor<?x?xi32>, tensor<?x?xi32>) {mask = #attn.mask<causal & document>} : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>
   return %o : tensor<?x2x?x64xbf16>

@@ -19,10 +19,10 @@
 //   O = O * c + P V    P packed from the S fragments as the A operand, V
 //                      fragments by ldmatrix.trans
 //
-// Masks that read run-time data have the block's threads split the scans of
-// the key range and of the full-tile tests: the ranges meet through atomics
-// in shared memory, the tests through a barrier's AND (the barrier that ends
-// the tile before).
+// The full-tile test is made per warp, on the warp's rows. Masks that read
+// run-time data have the threads split the scans: the block's for its key
+// range (the shares meet through atomics in shared memory), a warp's lanes
+// for its full-tile tests (met by a vote).
 //
 // Shared rows are padded by 16 bytes so that ldmatrix reads no bank twice.
 // Rows past the lengths read the last valid row (clamped) and are masked by
@@ -457,35 +457,41 @@ void KernelBuilder::build() {
       b, loc, arith::SubIOp::create(b, loc, hi, lo), c(0));
   Value numTiles = arith::DivUIOp::create(b, loc, add(span, keys - 1), c(keys));
 
-  // Whether every pair of the tile from key kStart is visible (and inside
-  // the lengths): the predicate is skipped there. With sharedMaskScans,
-  // this thread's share of the test.
+  // Whether every pair of this warp's rows and the tile from key kStart is
+  // visible (and inside the lengths): the warp skips the predicate there.
+  // A tile the block's rows cross at the diagonal or at a window's edge is
+  // whole for most of its warps. The warp's rows are clipped to the block's
+  // valid ones (a warp past the end tests the last valid row: its rows are
+  // never stored). With sharedMaskScans the lanes split the test's scans and
+  // a vote ANDs their shares.
+  mask::IRArgs wargs = margs;
+  {
+    Value first = add(q0, mul(warp, 16 * shape.rowTiles));
+    wargs.qLo = arith::MinSIOp::create(b, loc, first, add(qEnd, -1));
+    wargs.qHi = arith::MaxSIOp::create(
+        b, loc,
+        arith::MinSIOp::create(b, loc, add(first, 16 * shape.rowTiles), qEnd),
+        add(wargs.qLo, 1));
+    if (shape.sharedMaskScans) {
+      wargs.scanLane = lane;
+      wargs.scanLanes = c(32);
+    }
+  }
   auto isTileFull = [&](Value kStart) -> Value {
     Value kEnd = add(kStart, keys);
     Value inLength =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, kvLen);
     if (!spec.mask)
       return inLength;
-    mask::IRArgs targs = margs;
+    mask::IRArgs targs = wargs;
     targs.kLo = kStart;
     targs.kHi = arith::MinSIOp::create(b, loc, kEnd, kvLen);
     Value full = spec.mask.buildTileIsFull(b, loc, targs);
+    if (shape.sharedMaskScans)
+      full = NVVM::VoteSyncOp::create(
+          b, loc, b.getI1Type(), ci32(-1), full,
+          NVVM::VoteSyncKindAttr::get(b.getContext(), NVVM::VoteSyncKind::all));
     return arith::AndIOp::create(b, loc, full, inLength);
-  };
-  // sharedMaskScans: the test of the tile from kStart, ANDed over the
-  // block's threads by a barrier (which also orders what the barrier it
-  // stands for ordered).
-  auto barrierAndTileFull = [&](Value kStart) -> Value {
-    Value mine =
-        arith::ExtUIOp::create(b, loc, b.getI32Type(), isTileFull(kStart));
-    Value all = NVVM::BarrierOp::create(
-                    b, loc, b.getI32Type(), Value(), Value(),
-                    NVVM::BarrierReductionAttr::get(
-                        b.getContext(), NVVM::BarrierReduction::AND),
-                    mine)
-                    .getResult(0);
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, all,
-                                 ci32(0));
   };
 
   auto loadKV = [&](Value first, Value buffer) {
@@ -625,11 +631,6 @@ void KernelBuilder::build() {
     SmallVector<Value> first = computeScores(c(0));
     init.append(first.begin(), first.end());
   }
-  // sharedMaskScans: the loop carries the next tile's full-tile test, met
-  // at the barrier that ends the tile before it.
-  const int64_t tileFullAt = init.size();
-  if (shape.sharedMaskScans)
-    init.push_back(barrierAndTileFull(lo));
 
   auto loop = scf::ForOp::create(
       b, loc, c(0), numTiles, c(1), init,
@@ -668,12 +669,7 @@ void KernelBuilder::build() {
 
         // Scores: left raw on tiles the mask shows whole when
         // the score is not modified; else through the score builder.
-        Value tileFull;
-        if (shape.sharedMaskScans) {
-          tileFull = state[tileFullAt];
-        } else {
-          tileFull = isTileFull(kStart);
-        }
+        Value tileFull = isTileFull(kStart);
         SmallVector<Type> scoreTypes(s.size(), f32);
         // Scores are kept in units of `unit` base-2 exponents: with a
         // positive scale, the raw products themselves (unit = scale *
@@ -707,10 +703,9 @@ void KernelBuilder::build() {
               }
           return v;
         };
-        SmallVector<Value> scores;
-        if (modified) {
-          scores = general();
-        } else {
+        auto fastOrGeneral = [&]() -> SmallVector<Value> {
+          if (modified)
+            return general();
           auto choice = scf::IfOp::create(b, loc, scoreTypes, tileFull,
                                           /*withElseRegion=*/true);
           OpBuilder::InsertionGuard guard(b);
@@ -718,8 +713,9 @@ void KernelBuilder::build() {
           scf::YieldOp::create(b, loc, fast());
           b.setInsertionPointToStart(choice.elseBlock());
           scf::YieldOp::create(b, loc, general());
-          scores.assign(choice.getResults().begin(), choice.getResults().end());
-        }
+          return SmallVector<Value>(choice.getResults());
+        };
+        SmallVector<Value> scores = fastOrGeneral();
 
         // The next tile's scores (its rows landed with this one's), in the
         // block of the softmax below so that the two interleave.
@@ -824,10 +820,7 @@ void KernelBuilder::build() {
         // The next tile's rows have landed, and every warp is done with
         // this buffer before it is refilled.
         NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
-        if (shape.sharedMaskScans)
-          next[tileFullAt] = barrierAndTileFull(add(kStart, keys));
-        else
-          gpu::BarrierOp::create(b, loc);
+        gpu::BarrierOp::create(b, loc);
         if (overlap)
           std::copy(nextScores.begin(), nextScores.end(),
                     next.begin() + scoresAt);

@@ -36,10 +36,10 @@ struct TensorCoreShape {
   /// the loop), so that the tensor cores work during the softmax.
   bool overlapTiles = false;
   /// The mask reads run-time data (segments, block masks, mask_mod): the
-  /// block's threads split the scans of its key range and full-tile tests
-  /// (mask::IRArgs::scanLane), instead of every thread scanning the same
-  /// data. The ranges meet through shared-memory atomics, the tests through
-  /// the AND of a barrier.
+  /// block's threads split the scans of its key range, and a warp's lanes
+  /// those of its full-tile tests (mask::IRArgs::scanLane), instead of
+  /// every thread scanning the same data. The ranges meet through
+  /// shared-memory atomics, the tests through a vote.
   bool sharedMaskScans = false;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
