@@ -153,25 +153,36 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 // -----
 
 // A mask that reads run-time data (document segment ids): the threads
-// split the scans. For the block's key range each of the 256 scans every
-// 256th key, and the shares meet by atomic min and max in 16 bytes of shared
-// memory after the K and V buffers. Each warp tests each tile on its own
-// rows, its 32 lanes comparing every 32nd query and key id with the first
-// query's, and a vote ANDs their shares.
+// split the scans. For the block's key range each of the 256 threads scans
+// every 256th query; their document spans meet by atomic min and max in a
+// pair of i64 slots after the K and V buffers; then each scans every 256th
+// key, and the ranges meet in the other pair. Each warp tests each tile on
+// its own rows, its 32 lanes comparing every 32nd query and key id with the
+// first query's, and a vote ANDs their shares.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: documents = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 36880 : i64
-// CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c36864][] : {{.*}} to memref<2xi64, #gpu.address_space<workgroup>>
+// CHECK-SAME: documents = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 36896 : i64
+// CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c36864][] : {{.*}} to memref<4xi64, #gpu.address_space<workgroup>>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c256 iter_args({{.*}}) -> (index, index)
 // CHECK: %[[FIRST:.+]] = arith.cmpi eq, %thread_id_x, %c0
 // CHECK: scf.if %[[FIRST]] {
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c0]
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c1]
 // CHECK: gpu.barrier
-// CHECK: scf.for %{{.+}} = %thread_id_x to %{{.+}} step %c256 iter_args({{.*}}) -> (index, index)
 // CHECK: memref.atomic_rmw mins %{{.*}}, %[[SLOTS]][%c0]
 // CHECK: memref.atomic_rmw maxs %{{.*}}, %[[SLOTS]][%c1]
 // CHECK: gpu.barrier
 // CHECK: memref.load %[[SLOTS]][%c0]
 // CHECK: memref.load %[[SLOTS]][%c1]
+// CHECK: scf.for %{{.+}} = %thread_id_x to %{{.+}} step %c256 iter_args({{.*}}) -> (index, index)
+// CHECK: scf.if %[[FIRST]] {
+// CHECK: memref.store %{{.*}}, %[[SLOTS]][%c2]
+// CHECK: memref.store %{{.*}}, %[[SLOTS]][%c3]
+// CHECK: gpu.barrier
+// CHECK: memref.atomic_rmw mins %{{.*}}, %[[SLOTS]][%c2]
+// CHECK: memref.atomic_rmw maxs %{{.*}}, %[[SLOTS]][%c3]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[SLOTS]][%c2]
+// CHECK: memref.load %[[SLOTS]][%c3]
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} step %c32 iter_args({{.*}}) -> (i1)
 // CHECK: scf.for {{.*}} step %c32 iter_args({{.*}}) -> (i1)

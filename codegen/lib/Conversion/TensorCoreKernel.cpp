@@ -391,16 +391,50 @@ void KernelBuilder::build() {
   const bool overlap = shape.overlapTiles;
   kShared = view(nbuf * keys, qStride);
   vShared = view(nbuf * keys, vStride);
-  // sharedMaskScans: the block's key range [lo, hi), met by atomics.
+  // sharedMaskScans: two pairs of slots where the threads' (lo, hi) meet by
+  // atomic min and max (IRArgs::spanOverLanes); meetings alternate between
+  // them, so that a pair is set up again only after the barrier that ends
+  // the meeting after its last one.
   Value maskSlots;
   if (shape.sharedMaskScans)
     maskSlots = memref::ViewOp::create(
         b, loc,
-        MemRefType::get({2}, b.getI64Type(), MemRefLayoutAttrInterface(),
+        MemRefType::get({4}, b.getI64Type(), MemRefLayoutAttrInterface(),
                         workgroup),
         smem, c(offset), ValueRange{});
   auto i64 = [&](int64_t v) -> Value {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+  };
+  const int64_t kMax = std::numeric_limits<int64_t>::max(),
+                kMin = std::numeric_limits<int64_t>::min();
+  int64_t meetings = 0;
+  auto spanOverThreads = [&, this](OpBuilder &, Location, Value l,
+                                   Value h) -> std::pair<Value, Value> {
+    Value lowSlot = c(2 * (meetings % 2)), highSlot = c(2 * (meetings % 2) + 1);
+    ++meetings;
+    Value first =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
+    {
+      auto init = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(init.thenBlock());
+      memref::StoreOp::create(b, loc, i64(kMax), maskSlots, lowSlot);
+      memref::StoreOp::create(b, loc, i64(kMin), maskSlots, highSlot);
+    }
+    gpu::BarrierOp::create(b, loc);
+    auto toI64 = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+    };
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::mins, toI64(l),
+                                maskSlots, ValueRange{lowSlot});
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::maxs, toI64(h),
+                                maskSlots, ValueRange{highSlot});
+    gpu::BarrierOp::create(b, loc);
+    auto index = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+    };
+    return {index(memref::LoadOp::create(b, loc, maskSlots, lowSlot)),
+            index(memref::LoadOp::create(b, loc, maskSlots, highSlot))};
   };
 
   // The block's rows and the keys its mask leaves them.
@@ -411,45 +445,22 @@ void KernelBuilder::build() {
   if (shape.sharedMaskScans) {
     margs.scanLane = tid;
     margs.scanLanes = c(shape.threads());
+    margs.spanOverLanes = spanOverThreads;
   }
   Value lo = c(0), hi = kvLen;
   if (spec.mask && shape.sharedMaskScans) {
     // Each thread's range covers the visible keys of its share of the
     // scans; the block's is their hull. Empty ranges take no part.
-    Value first =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
-    {
-      auto init = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(init.thenBlock());
-      memref::StoreOp::create(b, loc, i64(std::numeric_limits<int64_t>::max()),
-                              maskSlots, c(0));
-      memref::StoreOp::create(b, loc, i64(0), maskSlots, c(1));
-    }
-    gpu::BarrierOp::create(b, loc);
     auto [l, h] = spec.mask.buildKVRange(b, loc, margs);
     Value empty =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, l, h);
-    auto toI64 = [&](Value v) -> Value {
-      return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-    };
-    Value myLo = arith::SelectOp::create(
-        b, loc, empty, i64(std::numeric_limits<int64_t>::max()), toI64(l));
-    Value myHi = arith::SelectOp::create(b, loc, empty, i64(0), toI64(h));
-    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::mins, myLo,
-                                maskSlots, ValueRange{c(0)});
-    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::maxs, myHi,
-                                maskSlots, ValueRange{c(1)});
-    gpu::BarrierOp::create(b, loc);
-    auto index = [&](Value v) -> Value {
-      return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
-    };
-    Value bLo = memref::LoadOp::create(b, loc, maskSlots, c(0));
-    Value bHi = memref::LoadOp::create(b, loc, maskSlots, c(1));
+    auto [bLo, bHi] = spanOverThreads(
+        b, loc, arith::SelectOp::create(b, loc, empty, c(kMax), l),
+        arith::SelectOp::create(b, loc, empty, c(kMin), h));
     Value none =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bLo, bHi);
-    lo = index(arith::SelectOp::create(b, loc, none, i64(0), bLo));
-    hi = index(arith::SelectOp::create(b, loc, none, i64(0), bHi));
+    lo = arith::SelectOp::create(b, loc, none, c(0), bLo);
+    hi = arith::SelectOp::create(b, loc, none, c(0), bHi);
   } else if (spec.mask) {
     std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
   }
@@ -472,6 +483,7 @@ void KernelBuilder::build() {
         b, loc,
         arith::MinSIOp::create(b, loc, add(first, 16 * shape.rowTiles), qEnd),
         add(wargs.qLo, 1));
+    wargs.spanOverLanes = nullptr; // lanes of a warp do not meet
     if (shape.sharedMaskScans) {
       wargs.scanLane = lane;
       wargs.scanLanes = c(32);

@@ -17,9 +17,9 @@
 
 namespace attn {
 
-/// Shared bytes where the threads of a block combine their shares of the
-/// mask's key range (sharedMaskScans): its lo and hi, as i64.
-inline constexpr int64_t kMaskSlotBytes = 16;
+/// Shared bytes where the threads of a block meet their shares of the
+/// mask's scans (sharedMaskScans): two (lo, hi) pairs of i64.
+inline constexpr int64_t kMaskSlotBytes = 32;
 
 /// The geometry of the tensor-core kernel for one entry.
 struct TensorCoreShape {

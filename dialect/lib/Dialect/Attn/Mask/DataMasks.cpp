@@ -243,17 +243,20 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   // The smallest and largest document of the queries (padding sees
   // nothing), then the keys of a document between them: exact when the ids
   // of a row are sorted, as packing makes them, and never narrower.
-  // Every lane needs all the queries' documents: only the key scan is
-  // split between lanes.
-  IRArgs whole = args;
-  whole.scanLane = whole.scanLanes = Value();
+  // Every lane needs all the queries' documents: lanes that can meet split
+  // the query scan too, the others scan every query.
+  IRArgs queries = args;
+  if (!args.spanOverLanes)
+    queries.scanLane = queries.scanLanes = Value();
   IRKeys none{e.index(kUnbounded), e.index(-1)};
   IRKeys docs =
-      scanKeys(e, whole, args.qLo, args.qHi, none,
+      scanKeys(e, queries, args.qLo, args.qHi, none,
                [&](IREmitter &x, Value q, IRKeys acc) {
                  Value d = x.toIndex(x.extract(args.qSegments, {args.b, q}));
                  return takeKeys(x, acc, x.cmp(CmpIPredicate::sge, d, 0), d, d);
                });
+  if (queries.scanLane)
+    docs = args.spanOverLanes(builder, loc, docs.first, docs.second);
   IRKeys keys =
       scanKeys(e, args, e.index(0), args.kvLen, {args.kvLen, e.index(0)},
                [&](IREmitter &x, Value k, IRKeys acc) {

@@ -39,6 +39,12 @@ struct IRArgs {
   /// holds only when every pair of the tile is visible). Builders that scan
   /// nothing ignore it.
   mlir::Value scanLane, scanLanes;
+  /// With scanLane, may be set: (the smallest lo, the largest hi) over every
+  /// lane's (lo, hi), for a builder whose scan needs a whole answer before
+  /// its next one. Every lane calls it at the same point.
+  std::function<std::pair<mlir::Value, mlir::Value>(
+      mlir::OpBuilder &, mlir::Location, mlir::Value lo, mlir::Value hi)>
+      spanOverLanes;
   /// Emits the user's mask_mod region for a point (inlined), yielding i1.
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value b,
                             mlir::Value h, mlir::Value q, mlir::Value k)>
