@@ -84,9 +84,14 @@ static int64_t visibilityCost(AttentionOp op) {
   Location loc = op.getLoc();
   Type index = IndexType::get(ctx);
   OpBuilder b(ctx);
-  OwningOpRef<func::FuncOp> scratch =
-      func::FuncOp::create(b, loc, "visibility_cost",
-                           b.getFunctionType(SmallVector<Type>(6, index), {}));
+  // b, h, q, k, qLen, kvLen, then the operands the mask reads (segment ids
+  // or offsets, the block mask), of their own types.
+  SmallVector<Type> types(6, index);
+  for (Value data : {op.getQSegments(), op.getKvSegments(), op.getBlockMask()})
+    if (data)
+      types.push_back(data.getType());
+  OwningOpRef<func::FuncOp> scratch = func::FuncOp::create(
+      b, loc, "visibility_cost", b.getFunctionType(types, {}));
   Block *body = scratch->addEntryBlock();
   mask::IRArgs args;
   args.b = body->getArgument(0);
@@ -96,6 +101,13 @@ static int64_t visibilityCost(AttentionOp op) {
   args.qLen = body->getArgument(4);
   args.kvLen = body->getArgument(5);
   args.qHeads = op.getQuery().getType().getDimSize(op.getHeadAxis());
+  unsigned next = 6;
+  if (op.getQSegments()) {
+    args.qSegments = body->getArgument(next++);
+    args.kvSegments = body->getArgument(next++);
+  }
+  if (op.getBlockMask())
+    args.blockMask = body->getArgument(next++);
   b.setInsertionPointToEnd(body);
   op.getMaskExpr().buildVisible(b, loc, args);
   int64_t count = 0;
@@ -109,14 +121,15 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   shape.dv = op.getValue().getType().getDimSize(3);
   int64_t width = std::max(shape.dqk, shape.dv);
   // Scores that go through the score builder on every tile (score
-  // modifiers, masks read from run-time data) need registers of their own.
+  // modifiers, and masks with no full-tile test: run-time block masks and
+  // mask_mod) need registers of their own.
   bool perElement = static_cast<bool>(op.getScoreAttr());
   if (op.getMaskAttr()) {
     mask::Requirements req;
     op.getMaskExpr().addRequirements(req);
     shape.sharedMaskScans =
         req.documents || req.docOffsets || req.blockMask || req.maskModRegion;
-    perElement |= shape.sharedMaskScans;
+    perElement |= req.blockMask || req.maskModRegion;
   }
   // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
   // 2 scores (twice with overlapTiles), and Dqk / 4 query words when they
