@@ -153,16 +153,17 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 // -----
 
 // A mask that reads run-time data (document segment ids): the threads
-// split the scans. For the block's key range each of the 256 threads scans
-// every 256th query; their document spans meet by atomic min and max in a
-// pair of i64 slots after the K and V buffers; then each scans every 256th
+// split the scans. For the block's key range each of the 128 threads (two
+// row tiles a warp, as for other masks with a full-tile test) scans every
+// 128th query; their document spans meet by atomic min and max in a
+// pair of i64 slots after the K and V buffers; then each scans every 128th
 // key, and the ranges meet in the other pair. Each warp tests each tile on
 // its own rows, its 32 lanes comparing every 32nd query and key id with the
 // first query's, and a vote ANDs their shares.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: documents = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 36896 : i64
-// CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c36864][] : {{.*}} to memref<4xi64, #gpu.address_space<workgroup>>
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c256 iter_args({{.*}}) -> (index, index)
+// CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 55328 : i64
+// CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c55296][] : {{.*}} to memref<4xi64, #gpu.address_space<workgroup>>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c128 iter_args({{.*}}) -> (index, index)
 // CHECK: %[[FIRST:.+]] = arith.cmpi eq, %thread_id_x, %c0
 // CHECK: scf.if %[[FIRST]] {
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c0]
@@ -173,7 +174,7 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 // CHECK: gpu.barrier
 // CHECK: memref.load %[[SLOTS]][%c0]
 // CHECK: memref.load %[[SLOTS]][%c1]
-// CHECK: scf.for %{{.+}} = %thread_id_x to %{{.+}} step %c256 iter_args({{.*}}) -> (index, index)
+// CHECK: scf.for %{{.+}} = %thread_id_x to %{{.+}} step %c128 iter_args({{.*}}) -> (index, index)
 // CHECK: scf.if %[[FIRST]] {
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c2]
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c3]
