@@ -1,6 +1,7 @@
 // RUN: attn-opt %s --split-input-file --attn-lower-to-gpu --canonicalize --cse | FileCheck %s
 // RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=64 | FileCheck %s --check-prefix=BLOCK64
 // RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=tensor-cores=false | FileCheck %s --check-prefix=SCALAR
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=128 | FileCheck %s --check-prefix=ROWS128
 
 // bf16 with head dims that are multiples of 16 takes the tensor-core kernel.
 // At D = 64 a warp owns two tiles of 16 query rows, so each K and V
@@ -132,9 +133,12 @@ func.func @softcap_bf16(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v
 // A masked D = 128 kernel computes the next tile's scores while the softmax
 // of this one runs: three K and V buffers (tiles j, j + 1 and the one being
 // copied, index mod 3), the first tile's scores before the loop, the next
-// ones carried by it.
+// ones carried by it. Its blocks hold 64 rows (4 warps), so that two share
+// a multiprocessor.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: causal_d128 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "4", "B"], shared = 104448 : i64
+// CHECK-SAME: causal_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "4", "B"], shared = 104448 : i64
+// An explicit block-q is kept: 128 rows, 8 warps.
+// ROWS128: causal_d128 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "4", "B"], shared = 104448 : i64
 // CHECK: %[[QK:.+]] = memref.view %{{.*}}[%c0][] : {{.*}} to memref<192x136xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvvm.mma.sync
 // CHECK: scf.for

@@ -1,7 +1,7 @@
 // RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu=tensor-cores=false --canonicalize --cse 2>&1 | FileCheck %s
 // RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu="block-q=64 tensor-cores=false" 2>/dev/null | FileCheck %s --check-prefix=BLOCK
 // RUN: not attn-opt %s --attn-lower-to-gpu=block-q=2000 2>&1 | FileCheck %s --check-prefix=BADBLOCK
-// BADBLOCK: error: attn-lower-to-gpu: block-q must be in [1, 1024], found 2000
+// BADBLOCK: error: attn-lower-to-gpu: block-q must be in [0, 1024] (0: chosen per entry), found 2000
 
 // Each entry becomes a kernel of the same name taking its arguments, then
 // its results, as strided memrefs; one thread per query row of one head

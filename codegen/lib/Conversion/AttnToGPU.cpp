@@ -124,9 +124,9 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (blockQ <= 0 || blockQ > 1024) {
-      module.emitError() << "attn-lower-to-gpu: block-q must be in [1, 1024], "
-                            "found "
+    if (blockQ < 0 || blockQ > 1024) {
+      module.emitError() << "attn-lower-to-gpu: block-q must be in [0, 1024] "
+                            "(0: chosen per entry), found "
                          << static_cast<int64_t>(blockQ);
       return signalPassFailure();
     }
@@ -157,12 +157,13 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     }
   }
 
-  /// Query rows per block: block-q, fewer where lanes share rows so that a
-  /// block keeps at most 256 threads (the register file holds 256 threads
-  /// of up to 255 registers).
+  /// Query rows per block: block-q (128 when chosen per entry), fewer where
+  /// lanes share rows so that a block keeps at most 256 threads (the
+  /// register file holds 256 threads of up to 255 registers).
   int64_t rowsPerBlock(int64_t dqk, int64_t dv) const {
+    int64_t rows = blockQ ? static_cast<int64_t>(blockQ) : 128;
     return std::max<int64_t>(
-        1, std::min<int64_t>(blockQ, 256 / lanesPerRow(dqk, dv)));
+        1, std::min<int64_t>(rows, 256 / lanesPerRow(dqk, dv)));
   }
 
   LogicalResult lower(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {

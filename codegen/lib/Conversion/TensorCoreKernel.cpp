@@ -158,6 +158,13 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
     shape.keys = width <= 64 ? 64 : 32;
   }
   shape.queryInRegisters = shape.dqk <= 128 && shape.rowTiles == 1;
+  // Rows chosen per entry (blockQ 0): masked heads with the overlap take
+  // blocks of 64 rows, so that two blocks share a multiprocessor and one's
+  // start (key range, first tiles) hides behind the other's work: +7% on
+  // a 1024 window, +5% on documents, -2% on causal at 16k (H100,
+  // docs/BENCHMARKS.md); dense kernels keep 128 (64: -13%).
+  if (blockQ == 0)
+    blockQ = shape.overlapTiles ? 64 : 128;
   // rowTiles tiles of 16 rows a warp, 1 to 8 warps.
   shape.warps = std::clamp<int64_t>(blockQ / (16 * shape.rowTiles), 1, 8);
   shape.rows = shape.warps * 16 * shape.rowTiles;

@@ -14,11 +14,12 @@
 // PKG-NEXT: compiler attn 0.1 (MLIR/LLVM 22.{{[0-9]+}})
 // PKG-NEXT: target sm_90a
 // PKG-NEXT: entry window_gqa
-// PKG-NEXT: block 256
-// PKG-NEXT: grid cdiv(SQ,128) 8 B
 // A masked D = 128 kernel computes the next tile's scores during the
-// softmax: three buffers of 64 K rows and 64 V rows of 128 + 8 bf16 (the
-// query tile is staged in the K buffers).
+// softmax, in blocks of 64 rows (4 warps; two blocks a multiprocessor):
+// three buffers of 64 K rows and 64 V rows of 128 + 8 bf16 (the query tile
+// is staged in the K buffers).
+// PKG-NEXT: block 128
+// PKG-NEXT: grid cdiv(SQ,64) 8 B
 // PKG-NEXT: shared 104448
 // cp.async copies 16-byte pieces of Q, K and V rows: the launcher checks
 // their alignment.

@@ -49,7 +49,7 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     With bf16 or f16 Q, K and V and head dims that are multiples of 16 up to
     256, the kernel runs on the tensor cores (TensorCoreKernel.cpp): a grid
     of (ceil(Sq / R), Hq, B) blocks of R = block-q query rows, 16 or 32 rows
-    a warp; K and V tiles of 32 or 64 keys copied into dynamic shared memory
+    a warp (R chosen per entry unless block-q is given); K and V tiles of 32 or 64 keys copied into dynamic shared memory
     by `nvgpu.device_async_copy` (two or three buffers) while the previous
     one is used; S = Q K^T and O += P V by `nvvm.mma.sync` m16n8k16 (fp32
     accumulation) fed by `nvgpu.ldmatrix`; the online softmax on the
@@ -86,9 +86,11 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     gpu.module.
   }];
   let options = [
-    Option<"blockQ", "block-q", "int64_t", /*default=*/"128",
+    Option<"blockQ", "block-q", "int64_t", /*default=*/"0",
            "Query rows per block (the tensor-core kernel rounds to whole "
-           "warps of 16 or 32 rows, at most 8 warps)">,
+           "warps of 16 or 32 rows, at most 8 warps); 0 chooses per entry: "
+           "64 for masked heads whose next tile's scores overlap the "
+           "softmax (two blocks a multiprocessor), else 128">,
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
            "Target chip (sm_80, sm_90, sm_90a); later lowerings of the same "
            "kernel choose their instructions by it">,

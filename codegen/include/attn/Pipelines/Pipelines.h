@@ -57,9 +57,10 @@ struct AttnToPtxOptions : public mlir::PassPipelineOptions<AttnToPtxOptions> {
   Option<std::string> chip{
       *this, "chip", llvm::cl::desc("Target chip: sm_80, sm_90 or sm_90a"),
       llvm::cl::init("sm_90a")};
-  Option<int64_t> blockQ{*this, "block-q",
-                         llvm::cl::desc("Query rows (threads) per block"),
-                         llvm::cl::init(128)};
+  Option<int64_t> blockQ{
+      *this, "block-q",
+      llvm::cl::desc("Query rows per block; 0 (default): chosen per entry"),
+      llvm::cl::init(0)};
   Option<bool> tensorCores{
       *this, "tensor-cores",
       llvm::cl::desc("Use the tensor-core kernel where the entry allows it "

@@ -38,9 +38,10 @@ enum class Target { Cpu, Cuda };
 
 struct CompileOptions {
   Target target = Target::Cuda;
-  /// GPU: the chip (sm_80, sm_90, sm_90a) and threads per block.
+  /// GPU: the chip (sm_80, sm_90, sm_90a) and query rows per block (0:
+  /// chosen per entry, as attn-to-ptx's block-q).
   std::string chip = "sm_90a";
-  int64_t blockQ = 128;
+  int64_t blockQ = 0;
   /// The entry function (empty: the function holding attn.attention).
   std::string entry;
 };
