@@ -3,11 +3,12 @@
 // For every mask kind and score modifier, with random parameters and random
 // problems (GQA head counts, Sq != Sk, both alignments, broadcast operands,
 // static and dynamic operand types): buildVisible, buildKVRange, its hull
-// over batch entries and heads (buildKVRangeHull), buildTileIsFull and
-// buildScore are emitted on constant coordinates and
-// constant operand tensors inside one function, the function is folded by
-// the canonicalizer (the scf.for loops of document offsets, of data scans
-// and of the hull fully unrolled first), and each folded constant is
+// over batch entries and heads (buildKVRangeHull), buildTileIsFull (the
+// last two also split between lanes, IRArgs::scanLane, whose hull and AND
+// must give the unsplit answer) and buildScore are emitted on constant
+// coordinates and constant operand tensors inside one function, the function is
+// folded by the canonicalizer (the scf.for loops of document offsets, of data
+// scans and of the hull fully unrolled first), and each folded constant is
 // compared with the C++ semantics: isVisible (equal), kvRange and
 // kvRangeHull (contained, equal where the builder is exact), classify
 // (IR full implies Full, and the converse where the builder is exact) and
@@ -290,12 +291,28 @@ protected:
       Interval q;
       size_t lo, hi;
       Interval batches{0, 0}, heads{0, 0};
+      /// The same range built by each lane of a split scan (IRArgs::
+      /// scanLane), whose hull must be the unsplit range.
+      std::vector<std::pair<size_t, size_t>> lanes;
     };
     /// batches/heads non-empty: full for every pair of the box.
     struct TileCase {
       Box box;
       size_t result;
       Interval batches{0, 0}, heads{0, 0};
+      /// The same test built by each lane of a split scan, whose AND must
+      /// be the unsplit test.
+      std::vector<size_t> lanes;
+    };
+    // Lanes splitting the scans over run-time data: 2, 3, 5 or 32.
+    auto laneArgs = [&](const IRArgs &a, int64_t lane, int64_t lanes) {
+      IRArgs split = a;
+      split.scanLane = f.index(lane);
+      split.scanLanes = f.index(lanes);
+      return split;
+    };
+    auto pickLanes = [&]() {
+      return std::vector<int64_t>{2, 3, 5, 32}[pick(rng, 0, 3)];
     };
     auto headBox = [&](Interval batches, Interval heads) {
       return HeadBox{f.index(batches.lo), f.index(batches.size()),
@@ -334,6 +351,11 @@ protected:
       auto [lo, hi] = m.buildKVRange(f.builder, f.loc, a);
       r.lo = f.yield(lo);
       r.hi = f.yield(hi);
+      for (int64_t lane = 0, lanes = pickLanes(); lane < lanes; ++lane) {
+        auto [l, h] =
+            m.buildKVRange(f.builder, f.loc, laneArgs(a, lane, lanes));
+        r.lanes.push_back({f.yield(l), f.yield(h)});
+      }
       ranges.push_back(r);
     }
     for (int i = 0; i < kHulls; ++i) {
@@ -360,7 +382,11 @@ protected:
       a.qHi = f.index(box.q.hi);
       a.kLo = f.index(box.k.lo);
       a.kHi = f.index(box.k.hi);
-      tiles.push_back({box, f.yield(m.buildTileIsFull(f.builder, f.loc, a))});
+      TileCase whole{box, f.yield(m.buildTileIsFull(f.builder, f.loc, a))};
+      for (int64_t lane = 0, lanes = pickLanes(); lane < lanes; ++lane)
+        whole.lanes.push_back(f.yield(
+            m.buildTileIsFull(f.builder, f.loc, laneArgs(a, lane, lanes))));
+      tiles.push_back(whole);
       // The same tile over a random box of batch entries and heads.
       Interval batches = subRange(p.batch), heads = subRange(p.heads);
       tiles.push_back({box,
@@ -388,6 +414,19 @@ protected:
     }
     for (const RangeCase &c : ranges) {
       Interval ir{intOf(values[c.lo]), intOf(values[c.hi])};
+      if (!c.lanes.empty()) {
+        Interval hull{0, 0};
+        for (auto [l, h] : c.lanes)
+          hull = hull.hull({intOf(values[l]), intOf(values[h])});
+        if (!(hull == ir) && !(hull.empty() && ir.empty())) {
+          ADD_FAILURE() << what << ": kvRange(b=" << c.b << ", h=" << c.h
+                        << ", q=[" << c.q.lo << "," << c.q.hi << ")) is ["
+                        << ir.lo << "," << ir.hi << ") in the IR, the hull of "
+                        << c.lanes.size() << " lanes' shares [" << hull.lo
+                        << "," << hull.hi << ")";
+          return false;
+        }
+      }
       Interval ref = c.b < 0 ? Interval{0, 0} : m.kvRange(c.b, c.h, c.q, mctx);
       for (int64_t b = c.batches.lo; b < c.batches.hi; ++b)
         for (int64_t h = c.heads.lo; h < c.heads.hi; ++h)
@@ -421,6 +460,18 @@ protected:
           return false;
         }
         continue;
+      }
+      bool all = true;
+      for (size_t lane : c.lanes)
+        all = all && boolOf(values[lane]);
+      if (all != ir) {
+        ADD_FAILURE() << what << ": tile b=" << c.box.b << " h=" << c.box.h
+                      << " q=[" << c.box.q.lo << "," << c.box.q.hi << ") k=["
+                      << c.box.k.lo << "," << c.box.k.hi << ") is "
+                      << (ir ? "full" : "not full") << " in the IR, the AND of "
+                      << c.lanes.size() << " lanes' shares says "
+                      << (all ? "full" : "not full");
+        return false;
       }
       fullTiles += ir;
       fullTilesExpected += ref;
