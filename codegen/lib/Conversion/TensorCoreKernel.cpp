@@ -428,8 +428,8 @@ void KernelBuilder::build() {
   const int64_t kMax = std::numeric_limits<int64_t>::max(),
                 kMin = std::numeric_limits<int64_t>::min();
   int64_t meetings = 0;
-  auto spanOverThreads = [&, this](OpBuilder &, Location, Value l,
-                                   Value h) -> std::pair<Value, Value> {
+  auto spanOverThreads = [&](OpBuilder &, Location, Value l,
+                             Value h) -> std::pair<Value, Value> {
     Value lowSlot = c(2 * (meetings % 2)), highSlot = c(2 * (meetings % 2) + 1);
     ++meetings;
     Value first =
@@ -735,9 +735,10 @@ void KernelBuilder::build() {
               }
           return v;
         };
-        auto fastOrGeneral = [&]() -> SmallVector<Value> {
-          if (modified)
-            return general();
+        SmallVector<Value> scores;
+        if (modified) {
+          scores = general();
+        } else {
           auto choice = scf::IfOp::create(b, loc, scoreTypes, tileFull,
                                           /*withElseRegion=*/true);
           OpBuilder::InsertionGuard guard(b);
@@ -745,9 +746,8 @@ void KernelBuilder::build() {
           scf::YieldOp::create(b, loc, fast());
           b.setInsertionPointToStart(choice.elseBlock());
           scf::YieldOp::create(b, loc, general());
-          return SmallVector<Value>(choice.getResults());
-        };
-        SmallVector<Value> scores = fastOrGeneral();
+          scores.assign(choice.getResults().begin(), choice.getResults().end());
+        }
 
         // The next tile's scores (its rows landed with this one's), in the
         // block of the softmax below so that the two interleave.
