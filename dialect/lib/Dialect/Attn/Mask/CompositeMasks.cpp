@@ -209,8 +209,7 @@ Value OrMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
   // Lanes' shares do not combine through an OR (the lanes would AND
   // "A holds on my share or B holds on mine"): each operand tests the whole
   // tile.
-  IRArgs whole = args;
-  whole.scanLane = whole.scanLanes = Value();
+  IRArgs whole = args.whole();
   return foldOperands(
       getOperands(),
       [&](MaskExprAttrInterface e) {

@@ -245,9 +245,7 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   // of a row are sorted, as packing makes them, and never narrower.
   // Every lane needs all the queries' documents: lanes that can meet split
   // the query scan too, the others scan every query.
-  IRArgs queries = args;
-  if (!args.spanOverLanes)
-    queries.scanLane = queries.scanLanes = Value();
+  IRArgs queries = args.spanOverLanes ? args : args.whole();
   IRKeys none{e.index(kUnbounded), e.index(-1)};
   IRKeys docs =
       scanKeys(e, queries, args.qLo, args.qHi, none,
@@ -523,10 +521,8 @@ IRKeys BlocksMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
     Value cols = e.min(e.dim(mask, 3), e.divS(e.add(args.kvLen, bk - 1), bk));
     IRKeys none{e.index(kUnbounded), e.index(0)};
     // Lanes split the key blocks of each row.
-    IRArgs whole = args;
-    whole.scanLane = whole.scanLanes = Value();
     IRKeys keys = scanKeys(
-        e, whole, rows.first, rows.second, none,
+        e, args.whole(), rows.first, rows.second, none,
         [&](IREmitter &x, Value qb, IRKeys acc) {
           return scanKeys(x, args, x.index(0), cols, acc,
                           [&](IREmitter &y, Value kb, IRKeys inner) {

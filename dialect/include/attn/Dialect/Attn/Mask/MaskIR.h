@@ -45,6 +45,13 @@ struct IRArgs {
   std::function<std::pair<mlir::Value, mlir::Value>(
       mlir::OpBuilder &, mlir::Location, mlir::Value lo, mlir::Value hi)>
       spanOverLanes;
+  /// The same arguments without a share: every position of every scan.
+  IRArgs whole() const {
+    IRArgs all = *this;
+    all.scanLane = all.scanLanes = mlir::Value();
+    all.spanOverLanes = nullptr;
+    return all;
+  }
   /// Emits the user's mask_mod region for a point (inlined), yielding i1.
   std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value b,
                             mlir::Value h, mlir::Value q, mlir::Value k)>
