@@ -94,28 +94,43 @@ void DocumentMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << (getFromOffsets() ? "document(offsets)" : "document");
 }
 
+/// The documents of positions `positions` of batch entry `b`, as indices,
+/// under cumulative starts [B, N + 1] (documentFromOffsets(): the number of
+/// starts <= pos, minus one; -1 outside): one scan over the starts counts
+/// for every position.
+static SmallVector<Value, 2> buildOffsetDocuments(IREmitter &e, Value starts,
+                                                  Value b,
+                                                  ArrayRef<Value> positions) {
+  Value count = e.dim(starts, 1);
+  SmallVector<Value, 2> zeros(positions.size(), e.index(0));
+  auto loop = scf::ForOp::create(
+      e.builder, e.loc, e.index(0), count, e.index(1), zeros,
+      [&](OpBuilder &builder, Location loc, Value i, ValueRange atOrBelow) {
+        IREmitter body(builder, loc);
+        Value start = body.toIndex(body.extract(starts, {b, i}));
+        SmallVector<Value, 2> next;
+        for (auto [pos, n] : llvm::zip_equal(positions, atOrBelow)) {
+          Value below = body.cmp(CmpIPredicate::sle, start, pos);
+          next.push_back(
+              body.add(n, body.select(below, body.index(1), body.index(0))));
+        }
+        scf::YieldOp::create(builder, loc, next);
+      });
+  SmallVector<Value, 2> docs;
+  for (Value atOrBelow : loop.getResults()) {
+    Value inside = e.land(e.cmp(CmpIPredicate::sge, atOrBelow, 1),
+                          e.cmp(CmpIPredicate::slt, atOrBelow, count));
+    docs.push_back(e.select(inside, e.sub(atOrBelow, 1), e.index(-1)));
+  }
+  return docs;
+}
 /// The document of position `pos` of batch entry `b` as an index: the
-/// segment id, or documentFromOffsets() over the starts [B, N + 1].
+/// segment id, or the offsets' document (buildOffsetDocuments).
 static Value buildDocument(IREmitter &e, Value segments, Value b, Value pos,
                            bool fromOffsets) {
   if (!fromOffsets)
     return e.toIndex(e.extract(segments, {b, pos}));
-  Value count = e.dim(segments, 1);
-  auto loop = scf::ForOp::create(
-      e.builder, e.loc, e.index(0), count, e.index(1), ValueRange{e.index(0)},
-      [&](OpBuilder &builder, Location loc, Value i, ValueRange iterArgs) {
-        IREmitter body(builder, loc);
-        Value start = body.toIndex(body.extract(segments, {b, i}));
-        Value below = body.cmp(CmpIPredicate::sle, start, pos);
-        scf::YieldOp::create(
-            builder, loc,
-            body.add(iterArgs[0],
-                     body.select(below, body.index(1), body.index(0))));
-      });
-  Value atOrBelow = loop.getResult(0);
-  Value inside = e.land(e.cmp(CmpIPredicate::sge, atOrBelow, 1),
-                        e.cmp(CmpIPredicate::slt, atOrBelow, count));
-  return e.select(inside, e.sub(atOrBelow, 1), e.index(-1));
+  return buildOffsetDocuments(e, segments, b, {pos}).front();
 }
 Value DocumentMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                                      const IRArgs &args) const {
@@ -192,8 +207,9 @@ static IRKeys buildOffsetsKeys(IREmitter &e, const IRArgs &args) {
   Value first = e.max(args.qLo, start(qStarts, e.index(0)));
   Value last = e.sub(e.min(args.qHi, start(qStarts, qDocs)), 1);
   Value any = e.cmp(CmpIPredicate::sle, first, last);
-  Value dLo = buildDocument(e, qStarts, args.b, first, true);
-  Value dHi = buildDocument(e, qStarts, args.b, last, true);
+  SmallVector<Value, 2> docs =
+      buildOffsetDocuments(e, qStarts, args.b, {first, last});
+  Value dLo = docs[0], dHi = docs[1];
   // Documents beyond the keys' count hold no key.
   Value kvDocs = e.sub(e.dim(kvStarts, 1), 1);
   Value lo = start(kvStarts, e.clamp(dLo, e.index(0), kvDocs));
@@ -213,14 +229,15 @@ Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
   IREmitter e(builder, loc);
   auto last = [&](Value hi) { return e.sub(hi, e.index(1)); };
   if (getFromOffsets()) {
-    auto doc = [&](Value segments, Value pos) {
-      return buildDocument(e, segments, args.b, pos, true);
-    };
-    Value d = doc(args.qSegments, args.qLo);
-    Value same = e.land(
-        e.land(e.cmp(CmpIPredicate::eq, d, doc(args.qSegments, last(args.qHi))),
-               e.cmp(CmpIPredicate::eq, d, doc(args.kvSegments, args.kLo))),
-        e.cmp(CmpIPredicate::eq, d, doc(args.kvSegments, last(args.kHi))));
+    // One scan of each side's starts for its first and last position.
+    SmallVector<Value, 2> q = buildOffsetDocuments(e, args.qSegments, args.b,
+                                                   {args.qLo, last(args.qHi)});
+    SmallVector<Value, 2> k = buildOffsetDocuments(e, args.kvSegments, args.b,
+                                                   {args.kLo, last(args.kHi)});
+    Value d = q[0];
+    Value same = e.land(e.land(e.cmp(CmpIPredicate::eq, d, q[1]),
+                               e.cmp(CmpIPredicate::eq, d, k[0])),
+                        e.cmp(CmpIPredicate::eq, d, k[1]));
     return e.land(same, e.cmp(CmpIPredicate::sge, d, e.index(0)));
   }
   Value d = e.toIndex(e.extract(args.qSegments, {args.b, args.qLo}));
