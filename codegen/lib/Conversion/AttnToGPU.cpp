@@ -157,11 +157,11 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     }
   }
 
-  /// Query rows per block: block-q (128 when chosen per entry), fewer where
+  /// Query rows per block: block-q (kDefaultBlockQ when 0), fewer where
   /// lanes share rows so that a block keeps at most 256 threads (the
   /// register file holds 256 threads of up to 255 registers).
   int64_t rowsPerBlock(int64_t dqk, int64_t dv) const {
-    int64_t rows = blockQ ? static_cast<int64_t>(blockQ) : 128;
+    int64_t rows = blockQ ? static_cast<int64_t>(blockQ) : kDefaultBlockQ;
     return std::max<int64_t>(
         1, std::min<int64_t>(rows, 256 / lanesPerRow(dqk, dv)));
   }

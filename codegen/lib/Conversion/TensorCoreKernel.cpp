@@ -19,10 +19,10 @@
 //   O = O * c + P V    P packed from the S fragments as the A operand, V
 //                      fragments by ldmatrix.trans
 //
-// The full-tile test is made per warp, on the warp's rows. Masks that read
-// run-time data have the threads split the scans: the block's for its key
-// range (the shares meet through atomics in shared memory), a warp's lanes
-// for its full-tile tests (met by a vote).
+// The full-tile test is made per warp, on the warp's rows. Masks that scan
+// run-time data (segment ids, block masks) have the threads split the scans:
+// the block's for its key range (the shares meet through atomics in shared
+// memory), a warp's lanes for its full-tile tests (met by a vote).
 //
 // Shared rows are padded by 16 bytes so that ldmatrix reads no bank twice.
 // Rows past the lengths read the last valid row (clamped) and are masked by
@@ -127,8 +127,9 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   if (op.getMaskAttr()) {
     mask::Requirements req;
     op.getMaskExpr().addRequirements(req);
-    shape.sharedMaskScans =
-        req.documents || req.docOffsets || req.blockMask || req.maskModRegion;
+    // Document offsets (a count over the starts) and mask_mod have no scan
+    // that lanes can split.
+    shape.sharedMaskScans = req.documents || req.blockMask;
     perElement |= req.blockMask || req.maskModRegion;
   }
   // Registers a thread holds, per 16-row tile: Dv / 2 accumulators, keys /
@@ -164,7 +165,7 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   // a 1024 window, +5% on documents, -2% on causal at 16k (H100,
   // docs/BENCHMARKS.md); dense kernels keep 128 (64: -13%).
   if (blockQ == 0)
-    blockQ = shape.overlapTiles ? 64 : 128;
+    blockQ = shape.overlapTiles ? 64 : kDefaultBlockQ;
   // rowTiles tiles of 16 rows a warp, 1 to 8 warps.
   shape.warps = std::clamp<int64_t>(blockQ / (16 * shape.rowTiles), 1, 8);
   shape.rows = shape.warps * 16 * shape.rowTiles;
@@ -495,7 +496,7 @@ void KernelBuilder::build() {
   // valid ones (a warp past the end tests the last valid row: its rows are
   // never stored). With sharedMaskScans the lanes split the test's scans and
   // a vote ANDs their shares.
-  mask::IRArgs wargs = margs;
+  mask::IRArgs wargs = margs.whole(); // lanes of a warp do not meet
   {
     Value first = add(q0, mul(warp, 16 * shape.rowTiles));
     wargs.qLo = arith::MinSIOp::create(b, loc, first, add(qEnd, -1));
@@ -503,7 +504,6 @@ void KernelBuilder::build() {
         b, loc,
         arith::MinSIOp::create(b, loc, add(first, 16 * shape.rowTiles), qEnd),
         add(wargs.qLo, 1));
-    wargs.spanOverLanes = nullptr; // lanes of a warp do not meet
     if (shape.sharedMaskScans) {
       wargs.scanLane = lane;
       wargs.scanLanes = c(32);

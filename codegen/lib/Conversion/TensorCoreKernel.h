@@ -17,6 +17,11 @@
 
 namespace attn {
 
+/// Query rows a block when block-q leaves the choice to the lowering (0):
+/// the scalar kernel's, and the tensor-core kernel's except for the masked
+/// geometry with overlapTiles (64 rows).
+inline constexpr int64_t kDefaultBlockQ = 128;
+
 /// Shared bytes where the threads of a block meet their shares of the
 /// mask's scans (sharedMaskScans): two (lo, hi) pairs of i64.
 inline constexpr int64_t kMaskSlotBytes = 32;
@@ -35,11 +40,11 @@ struct TensorCoreShape {
   /// one runs (three K and V buffers, the next tile's scores carried by
   /// the loop), so that the tensor cores work during the softmax.
   bool overlapTiles = false;
-  /// The mask reads run-time data (segments, block masks, mask_mod): the
-  /// block's threads split the scans of its key range, and a warp's lanes
-  /// those of its full-tile tests (mask::IRArgs::scanLane), instead of
-  /// every thread scanning the same data. The ranges meet through
-  /// shared-memory atomics, the tests through a vote.
+  /// The mask scans run-time data position by position (segment ids,
+  /// block masks): the block's threads split the scans of its key range,
+  /// and a warp's lanes those of its full-tile tests (mask::IRArgs::
+  /// scanLane), instead of every thread scanning the same data. The ranges
+  /// meet through shared-memory atomics, the tests through a vote.
   bool sharedMaskScans = false;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
@@ -74,7 +79,8 @@ struct TensorCoreShape {
 bool fitsTensorCores(AttentionOp op);
 
 /// The kernel geometry for `op` (which fitsTensorCores accepts) with
-/// about `blockQ` query rows a block (a multiple of 16 from 16 to 128).
+/// about `blockQ` query rows a block (a multiple of 16 from 16 to 128; 0:
+/// chosen here).
 TensorCoreShape tensorCoreShape(AttentionOp op, int64_t blockQ);
 
 /// Builds the kernel body at the builder's point (a gpu.func of
