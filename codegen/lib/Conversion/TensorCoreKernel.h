@@ -40,8 +40,8 @@ struct TensorCoreShape {
   /// one runs (three K and V buffers, the next tile's scores carried by
   /// the loop), so that the tensor cores work during the softmax.
   bool overlapTiles = false;
-  /// The mask scans run-time data position by position (segment ids,
-  /// block masks): the block's threads split the scans of its key range,
+  /// The mask reads run-time data (segments, block masks, mask_mod): the
+  /// block's threads split the scans of its key range,
   /// and a warp's lanes those of its full-tile tests (mask::IRArgs::
   /// scanLane), instead of every thread scanning the same data. The ranges
   /// meet through shared-memory atomics, the tests through a vote.
