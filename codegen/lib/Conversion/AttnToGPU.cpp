@@ -203,7 +203,9 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     auto [dqk, dv] = headDims(attention);
     std::optional<TensorCoreShape> tensorCore;
     if (tensorCores && fitsTensorCores(attention))
-      tensorCore = tensorCoreShape(attention, blockQ);
+      tensorCore = tensorCoreShape(attention, blockQ,
+                                   warpgroupMma && chip == "sm_90a" &&
+                                       fitsWarpgroupMma(attention));
     int64_t threads = tensorCore ? tensorCore->threads()
                                  : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);
     kernel.setKnownBlockSizeAttr(

@@ -115,7 +115,13 @@ static int64_t visibilityCost(AttentionOp op) {
   return count;
 }
 
-TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
+bool attn::fitsWarpgroupMma(AttentionOp op) {
+  return op.getQuery().getType().getDimSize(3) % 64 == 0 &&
+         op.getValue().getType().getDimSize(3) % 64 == 0;
+}
+
+TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
+                                      bool warpgroupMma) {
   TensorCoreShape shape;
   shape.dqk = op.getQuery().getType().getDimSize(3);
   shape.dv = op.getValue().getType().getDimSize(3);
@@ -146,6 +152,23 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ) {
   // - masked heads up to 128 compute the next tile's scores during the
   //   softmax (overlapTiles) with one row tile and 64-key tiles;
   // - otherwise one row tile, 64-key tiles up to head dim 64, else 32.
+  if (warpgroupMma) {
+    // A warpgroup's 64 rows hold keys / 2 scores and Dv / 2 accumulators a
+    // thread: 128-key tiles up to head dim 128 when the score builder is
+    // cheap and runs only on partial tiles; 64 when it runs on every tile;
+    // 32 when its per-pair test is costly (64 spilled document offsets).
+    shape.warpgroupMma = true;
+    if (perElement)
+      shape.keys = 64;
+    else if (visibilityCost(op) > kOverlapVisibilityCost)
+      shape.keys = 32;
+    else
+      shape.keys = width <= 128 ? 128 : 64;
+    shape.queryInRegisters = false;
+    shape.warps = 4 * std::clamp<int64_t>((blockQ ? blockQ : 128) / 64, 1, 2);
+    shape.rows = shape.warps * 16;
+    return shape;
+  }
   bool plain = !op.getMaskAttr() && !op.getScoreAttr();
   if (width <= 128 && plain) {
     shape.rowTiles = 2;
@@ -281,6 +304,31 @@ private:
   Value word(Value pair);
   /// x reduced over the 4 lanes of a row (butterfly over lane bits 0, 1).
   Value quadReduce(Value x, bool max);
+
+  // warpgroupMma. The tiles are 128-byte swizzled: a tile of R rows and D
+  // columns is D / 64 blocks of R rows of 128 bytes (64 elements), the
+  // 16-byte chunk c of row r stored at chunk c ^ (r % 8), as wgmma's
+  // 128-byte swizzle reads it from tiles aligned to kSwizzleAtomBytes.
+
+  /// The i64 shared address of the swizzled tiles (aligned), and the byte
+  /// offsets of Q, K and V from it.
+  Value tilesAddress;
+  int64_t qBytesAt = 0, kBytesAt = 0, vBytesAt = 0;
+  /// wgmma's descriptor of a swizzled operand at shared `address` (i64):
+  /// `leading` and `stride` bytes as PTX defines them for its majorness.
+  Value descriptor(Value address, int64_t leading, int64_t stride);
+  /// `desc` moved by `bytes` (a multiple of 16) from its start address.
+  Value advance(Value desc, int64_t bytes);
+  /// `values` passed through an empty volatile asm: reads of wgmma's
+  /// results stay after its wait, writes of its operands before its fence.
+  SmallVector<Value> fenceOperands(ArrayRef<Value> values);
+  /// S = Q K^T of this warpgroup's rows on K buffer `buffer`: keys / 2
+  /// scores a thread, in the layout of mma.sync's C fragments.
+  SmallVector<Value> warpgroupScores(Value buffer);
+  /// acc (Dv / 2 a thread) += P V on V buffer `buffer`, P (keys / 2 a
+  /// thread) from registers as wgmma's A fragments.
+  void warpgroupAccumulate(MutableArrayRef<Value> acc, ArrayRef<Value> p,
+                           Value buffer);
 };
 
 void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
@@ -291,12 +339,22 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
     Value i = add(tid, base);
     auto emit = [&](OpBuilder &, Location) {
       Value r = arith::DivUIOp::create(b, loc, i, c(chunks));
-      Value col = mul(arith::RemUIOp::create(b, loc, i, c(chunks)), 8);
+      Value chunk = arith::RemUIOp::create(b, loc, i, c(chunks));
+      Value col = mul(chunk, 8);
       Value srcRow = clampToLength(b, loc, add(first, r), len);
+      // Padded rows, or the swizzled blocks of 64 columns (dstRow and
+      // `rows` are multiples of 8, so r % 8 is the row's within its atom).
+      SmallVector<Value, 2> to = {add(dstRow, r), col};
+      if (shape.warpgroupMma) {
+        Value block = arith::DivUIOp::create(b, loc, chunk, c(8));
+        Value swizzled = arith::XOrIOp::create(
+            b, loc, arith::RemUIOp::create(b, loc, chunk, c(8)),
+            arith::RemUIOp::create(b, loc, r, c(8)));
+        to = {add(dstRow, add(mul(block, rows), r)), mul(swizzled, 8)};
+      }
       nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst,
-          ValueRange{add(dstRow, r), col}, src, at(h, srcRow, col),
-          b.getIndexAttr(8), Value(), b.getUnitAttr());
+          b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst, to,
+          src, at(h, srcRow, col), b.getIndexAttr(8), Value(), b.getUnitAttr());
     };
     if (base + threads <= total) {
       emit(b, loc);
@@ -355,6 +413,183 @@ Value KernelBuilder::word(Value pair) {
   return vector::ExtractOp::create(b, loc, bits, 0);
 }
 
+Value KernelBuilder::descriptor(Value address, int64_t leading,
+                                int64_t stride) {
+  // Bits 0-13: start address / 16; 16-29: leading byte offset / 16; 32-45:
+  // stride byte offset / 16; 62-63: 1, the 128-byte swizzle.
+  Type i64 = b.getI64Type();
+  uint64_t fields = (static_cast<uint64_t>(leading >> 4) << 16) |
+                    (static_cast<uint64_t>(stride >> 4) << 32) | (1ull << 62);
+  Value start = arith::AndIOp::create(
+      b, loc,
+      arith::ShRUIOp::create(b, loc, address,
+                             arith::ConstantIntOp::create(b, loc, i64, 4)),
+      arith::ConstantIntOp::create(b, loc, i64, 0x3FFF));
+  return arith::OrIOp::create(
+      b, loc, start,
+      arith::ConstantIntOp::create(b, loc, i64, static_cast<int64_t>(fields)));
+}
+
+Value KernelBuilder::advance(Value desc, int64_t bytes) {
+  if (bytes == 0)
+    return desc;
+  // Shared addresses stay below 2^18, so the start field does not carry.
+  return arith::AddIOp::create(
+      b, loc, desc,
+      arith::ConstantIntOp::create(b, loc, b.getI64Type(), bytes >> 4));
+}
+
+SmallVector<Value> KernelBuilder::fenceOperands(ArrayRef<Value> values) {
+  SmallVector<Type> types;
+  std::string constraints;
+  for (auto [i, v] : llvm::enumerate(values)) {
+    types.push_back(v.getType());
+    constraints += i ? ",=" : "=";
+    constraints += v.getType().isF32() ? "f" : "r"; // f32 or i32 words
+  }
+  for (size_t i = 0; i < values.size(); ++i)
+    constraints += "," + std::to_string(i);
+  Type result = LLVM::LLVMStructType::getLiteral(b.getContext(), types);
+  Value fenced = LLVM::InlineAsmOp::create(
+                     b, loc, result, values, "", constraints,
+                     /*has_side_effects=*/true, /*is_align_stack=*/false,
+                     LLVM::tailcallkind::TailCallKind::None,
+                     LLVM::AsmDialectAttr(), ArrayAttr())
+                     .getResult(0);
+  SmallVector<Value> parts;
+  for (size_t i = 0; i < values.size(); ++i)
+    parts.push_back(LLVM::ExtractValueOp::create(b, loc, fenced, i));
+  return parts;
+}
+
+SmallVector<Value> KernelBuilder::warpgroupScores(Value buffer) {
+  MLIRContext *ctx = b.getContext();
+  const int64_t keys = shape.keys, rows = shape.rows;
+  Type i64 = b.getI64Type();
+  auto toI64 = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, i64, v);
+  };
+  // Q: the warpgroup's 64 rows (8 atoms of 8 rows); K: the buffer's keys.
+  // Both K-major: 8-row groups 1024 bytes apart (stride); a k step of 16
+  // columns is 32 bytes into a 128-byte row, or the next block of 64.
+  Value warpgroup = arith::DivUIOp::create(b, loc, warp, c(4));
+  Value qDesc = descriptor(
+      arith::AddIOp::create(b, loc, tilesAddress,
+                            toI64(add(mul(warpgroup, 64 * 128), qBytesAt))),
+      16, 1024);
+  Value kDesc =
+      descriptor(arith::AddIOp::create(
+                     b, loc, tilesAddress,
+                     toI64(add(mul(buffer, keys * shape.dqk * 2), kBytesAt))),
+                 16, 1024);
+  SmallVector<Type> types(keys / 2, f32);
+  Type accType = LLVM::LLVMStructType::getLiteral(ctx, types);
+  Value acc = LLVM::UndefOp::create(b, loc, accType);
+  auto type = NVVM::WGMMATypesAttr::get(
+      ctx, elem.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16);
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  for (int64_t ks = 0; ks < shape.dqk / 16; ++ks) {
+    int64_t column = (ks % 4) * 32;
+    acc = NVVM::WgmmaMmaAsyncOp::create(
+        b, loc, accType, acc, advance(qDesc, ks / 4 * rows * 128 + column),
+        advance(kDesc, ks / 4 * keys * 128 + column),
+        NVVM::MMAShapeAttr::get(ctx, 64, keys, 16), type, type,
+        NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+        NVVM::WGMMAScaleOutAttr::get(ctx, ks ? NVVM::WGMMAScaleOut::one
+                                             : NVVM::WGMMAScaleOut::zero),
+        NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+        NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+        NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+        NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::col),
+        NVVM::MMAIntOverflowAttr());
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  SmallVector<Value> s;
+  for (int64_t i = 0; i < keys / 2; ++i)
+    s.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
+  return fenceOperands(s);
+}
+
+void KernelBuilder::warpgroupAccumulate(MutableArrayRef<Value> acc,
+                                        ArrayRef<Value> p, Value buffer) {
+  MLIRContext *ctx = b.getContext();
+  const int64_t keys = shape.keys, dv = shape.dv, n = dv / 2;
+  Type i64 = b.getI64Type();
+  // V is N-major for this product (its columns contiguous): 8 keys 1024
+  // bytes apart (stride), blocks of 64 columns keys * 128 bytes apart
+  // (leading); a k step of 16 keys is 2048 bytes.
+  Value vDesc = descriptor(
+      arith::AddIOp::create(
+          b, loc, tilesAddress,
+          arith::IndexCastOp::create(
+              b, loc, i64, add(mul(buffer, keys * dv * 2), vBytesAt))),
+      keys * 128, 1024);
+  // P's words (mma.sync's A layout, which is wgmma's for registers); NVVM
+  // has wgmma with A from shared memory only, so this one is inline PTX.
+  auto asWord = [&](Value pair) -> Value {
+    if (pair.getType() == i32)
+      return pair;
+    return vector::ExtractOp::create(
+        b, loc,
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair), 0);
+  };
+  SmallVector<Value> words;
+  for (int64_t kk = 0; kk < keys / 16; ++kk) {
+    const Value *p0 = &p[(2 * kk) * 4], *p1 = &p[(2 * kk + 1) * 4];
+    for (auto [lo, hi] : {std::pair{p0[0], p0[1]}, std::pair{p0[2], p0[3]},
+                          std::pair{p1[0], p1[1]}, std::pair{p1[2], p1[3]}})
+      words.push_back(asWord(pack(lo, hi)));
+  }
+  // The accumulators and P written before the fence.
+  SmallVector<Value> fenced(acc.begin(), acc.end());
+  fenced.append(words.begin(), words.end());
+  fenced = fenceOperands(fenced);
+  SmallVector<Value> d(fenced.begin(), fenced.begin() + n);
+  words.assign(fenced.begin() + n, fenced.end());
+
+  // d: $0 .. $(n-1), tied to the inputs $n .. $(2n-1); then P's four
+  // words, V's descriptor and the accumulate flag.
+  std::string type = elem.isBF16() ? "bf16" : "f16";
+  std::string ptx = "{\n.reg .pred p;\nsetp.ne.b32 p, $" +
+                    std::to_string(2 * n + 5) +
+                    ", 0;\nwgmma.mma_async.sync.aligned.m64n" +
+                    std::to_string(dv) + "k16.f32." + type + "." + type + " {";
+  std::string constraints;
+  for (int64_t i = 0; i < n; ++i) {
+    ptx += (i ? ", $" : "$") + std::to_string(i);
+    constraints += (i ? ",=f" : "=f");
+  }
+  ptx += "}, {$" + std::to_string(2 * n) + ", $" + std::to_string(2 * n + 1) +
+         ", $" + std::to_string(2 * n + 2) + ", $" + std::to_string(2 * n + 3) +
+         "}, $" + std::to_string(2 * n + 4) + ", p, 1, 1, 1;\n}";
+  for (int64_t i = 0; i < n; ++i)
+    constraints += "," + std::to_string(i);
+  constraints += ",r,r,r,r,l,r";
+  SmallVector<Type> types(n, f32);
+  Type accType = LLVM::LLVMStructType::getLiteral(ctx, types);
+  Value accumulate = ci32(1);
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  for (int64_t kk = 0; kk < keys / 16; ++kk) {
+    SmallVector<Value> operands(d);
+    operands.append(words.begin() + 4 * kk, words.begin() + 4 * kk + 4);
+    operands.push_back(advance(vDesc, kk * 2048));
+    operands.push_back(accumulate);
+    Value r = LLVM::InlineAsmOp::create(
+                  b, loc, accType, operands, ptx, constraints,
+                  /*has_side_effects=*/true, /*is_align_stack=*/false,
+                  LLVM::tailcallkind::TailCallKind::None,
+                  LLVM::AsmDialectAttr(), ArrayAttr())
+                  .getResult(0);
+    for (int64_t i = 0; i < n; ++i)
+      d[i] = LLVM::ExtractValueOp::create(b, loc, r, i);
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  d = fenceOperands(d);
+  std::copy(d.begin(), d.end(), acc.begin());
+}
+
 Value KernelBuilder::quadReduce(Value x, bool max) {
   for (int64_t offset : {1, 2}) {
     Value other =
@@ -399,23 +634,49 @@ void KernelBuilder::build() {
       MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                       MemRefLayoutAttrInterface(), workgroup));
   int64_t offset = 0;
+  // warpgroupMma: the tiles from the first multiple of kSwizzleAtomBytes
+  // of the dynamic shared memory.
+  Value shift = c(0);
+  const bool wgmma = shape.warpgroupMma;
+  if (wgmma) {
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
+    shift = arith::RemUIOp::create(
+        b, loc,
+        arith::SubIOp::create(
+            b, loc, c(kSwizzleAtomBytes),
+            arith::RemUIOp::create(b, loc, base, c(kSwizzleAtomBytes))),
+        c(kSwizzleAtomBytes));
+    tilesAddress =
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), add(base, shift));
+  }
   auto view = [&](int64_t r, int64_t stride) {
     auto type = MemRefType::get({r, stride}, elem, MemRefLayoutAttrInterface(),
                                 workgroup);
-    Value v =
-        memref::ViewOp::create(b, loc, type, smem, c(offset), ValueRange{});
+    Value v = memref::ViewOp::create(b, loc, type, smem, add(shift, offset),
+                                     ValueRange{});
     offset += r * stride * 2;
     return v;
   };
-  // The query tile shares the K buffers when its fragments stay in
-  // registers: it is read once, before the first K tile is loaded.
-  qShared = view(rows, qStride);
-  if (shape.queryAliasesKeys())
-    offset = 0;
   const int64_t nbuf = shape.buffers();
   const bool overlap = shape.overlapTiles;
-  kShared = view(nbuf * keys, qStride);
-  vShared = view(nbuf * keys, vStride);
+  if (wgmma) {
+    // Swizzled tiles: Q's dqk / 64 blocks of `rows` rows, then per buffer
+    // the blocks of K, then of V (blocks of 64 columns, 128-byte rows).
+    qBytesAt = offset;
+    qShared = view(dqk / 64 * rows, 64);
+    kBytesAt = offset;
+    kShared = view(nbuf * dqk / 64 * keys, 64);
+    vBytesAt = offset;
+    vShared = view(nbuf * dv / 64 * keys, 64);
+  } else {
+    // The query tile shares the K buffers when its fragments stay in
+    // registers: it is read once, before the first K tile is loaded.
+    qShared = view(rows, qStride);
+    if (shape.queryAliasesKeys())
+      offset = 0;
+    kShared = view(nbuf * keys, qStride);
+    vShared = view(nbuf * keys, vStride);
+  }
   // sharedMaskScans: two pairs of slots where the threads' (lo, hi) meet by
   // atomic min and max (IRArgs::spanOverLanes); meetings alternate between
   // them, so that a pair is set up again only after the barrier that ends
@@ -426,7 +687,7 @@ void KernelBuilder::build() {
         b, loc,
         MemRefType::get({4}, b.getI64Type(), MemRefLayoutAttrInterface(),
                         workgroup),
-        smem, c(offset), ValueRange{});
+        smem, add(shift, offset), ValueRange{});
   auto i64 = [&](int64_t v) -> Value {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   };
@@ -531,8 +792,11 @@ void KernelBuilder::build() {
   };
 
   auto loadKV = [&](Value first, Value buffer) {
-    Value row = mul(buffer, keys);
+    // A buffer is `keys` rows, or (swizzled) its blocks of 64 columns.
+    Value row = mul(buffer, wgmma ? dqk / 64 * keys : keys);
     copyRows(key, kvHead, first, kvLen, kShared, row, keys, dqk);
+    if (wgmma)
+      row = mul(buffer, dv / 64 * keys);
     copyRows(value, kvHead, first, kvLen, vShared, row, keys, dv);
   };
   // Copies tile `index` into buffer `index` when there is such a tile.
@@ -550,9 +814,19 @@ void KernelBuilder::build() {
     if (overlap)
       loadKVIfAny(1);
   };
+  // With wgmma, the tensor cores read the tiles through the async proxy:
+  // each thread's copies are made visible to it before the barrier.
+  auto proxyFence = [&]() {
+    if (wgmma)
+      NVVM::FenceProxyOp::create(
+          b, loc, NVVM::ProxyKind::async_shared,
+          NVVM::SharedSpaceAttr::get(b.getContext(),
+                                     NVVM::SharedSpace::shared_cta));
+  };
   auto landed = [&]() {
     NVVM::CpAsyncCommitGroupOp::create(b, loc);
     NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+    proxyFence();
     gpu::BarrierOp::create(b, loc);
   };
 
@@ -640,6 +914,8 @@ void KernelBuilder::build() {
     std::copy(d.begin(), d.end(), acc.begin() + at);
   };
   auto computeScores = [&](Value kBase) {
+    if (wgmma)
+      return warpgroupScores(arith::DivUIOp::create(b, loc, kBase, c(keys)));
     SmallVector<Value> s(mTiles * sTiles * 4, fc(0.0));
     pipeline(
         dqk / 16 * pairs,
@@ -700,7 +976,7 @@ void KernelBuilder::build() {
                            add(kBase, add(vRowInBlock, i / vPairs * 16)),
                            add(vColInBlock, i % vPairs * 16), true);
         });
-        if (!overlap)
+        if (!overlap && !wgmma)
           vLoads.prime();
 
         // Scores: left raw on tiles the mask shows whole when
@@ -838,24 +1114,30 @@ void KernelBuilder::build() {
 
         // O += P V: P's C fragments of keys 16 kk .. 16 kk + 15 are the A
         // fragment of that k step; each V fragment serves every row tile.
-        vLoads.run([&](int64_t i, ArrayRef<Value> words) {
-          int64_t kk = i / vPairs, dp = i % vPairs;
-          for (int64_t mt = 0; mt < mTiles; ++mt) {
-            if (dp == 0) {
-              const Value *p0 = &p[scoreAt(mt, 2 * kk, 0)],
-                          *p1 = &p[scoreAt(mt, 2 * kk + 1, 0)];
-              a[mt] = {pack(p0[0], p0[1]), pack(p0[2], p0[3]),
-                       pack(p1[0], p1[1]), pack(p1[2], p1[3])};
+        if (wgmma)
+          warpgroupAccumulate(
+              MutableArrayRef<Value>(next).slice(accAt(0, 0, 0), oTiles * 4), p,
+              buffer);
+        else
+          vLoads.run([&](int64_t i, ArrayRef<Value> words) {
+            int64_t kk = i / vPairs, dp = i % vPairs;
+            for (int64_t mt = 0; mt < mTiles; ++mt) {
+              if (dp == 0) {
+                const Value *p0 = &p[scoreAt(mt, 2 * kk, 0)],
+                            *p1 = &p[scoreAt(mt, 2 * kk + 1, 0)];
+                a[mt] = {pack(p0[0], p0[1]), pack(p0[2], p0[3]),
+                         pack(p1[0], p1[1]), pack(p1[2], p1[3])};
+              }
+              mmaInto(next, accAt(mt, 2 * dp, 0), a[mt], {words[0], words[1]});
+              mmaInto(next, accAt(mt, 2 * dp + 1, 0), a[mt],
+                      {words[2], words[3]});
             }
-            mmaInto(next, accAt(mt, 2 * dp, 0), a[mt], {words[0], words[1]});
-            mmaInto(next, accAt(mt, 2 * dp + 1, 0), a[mt],
-                    {words[2], words[3]});
-          }
-        });
+          });
 
         // The next tile's rows have landed, and every warp is done with
         // this buffer before it is refilled.
         NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+        proxyFence();
         gpu::BarrierOp::create(b, loc);
         if (overlap)
           std::copy(nextScores.begin(), nextScores.end(),

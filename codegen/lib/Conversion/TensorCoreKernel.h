@@ -26,6 +26,11 @@ inline constexpr int64_t kDefaultBlockQ = 128;
 /// mask's scans (sharedMaskScans): two (lo, hi) pairs of i64.
 inline constexpr int64_t kMaskSlotBytes = 32;
 
+/// warpgroupMma: the 128-byte swizzle of wgmma's shared operands repeats
+/// every 1024 bytes, so the tiles start at a multiple of it (the kernel
+/// rounds the dynamic shared base up, taking up to this much more).
+inline constexpr int64_t kSwizzleAtomBytes = 1024;
+
 /// The geometry of the tensor-core kernel for one entry.
 struct TensorCoreShape {
   /// Query rows a block: 16 x rowTiles a warp.
@@ -46,6 +51,11 @@ struct TensorCoreShape {
   /// scanLane), instead of every thread scanning the same data. The ranges
   /// meet through shared-memory atomics, the tests through a vote.
   bool sharedMaskScans = false;
+  /// sm_90a: S = Q K^T and O += P V by wgmma.mma_async, a warpgroup (4
+  /// warps) a 64-row slice of the block, Q, K and V read by the tensor
+  /// cores from 128-byte-swizzled shared tiles (P from registers); the
+  /// softmax works on the same fragment layout as mma.sync's.
+  bool warpgroupMma = false;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
   /// 128); else they are read from shared memory for each tile.
@@ -68,9 +78,13 @@ struct TensorCoreShape {
   /// Dynamic shared memory: the query tile unless it shares the K buffers,
   /// and the buffers of K and V tiles.
   int64_t sharedBytes() const {
+    int64_t slots = sharedMaskScans ? kMaskSlotBytes : 0;
+    if (warpgroupMma)
+      return kSwizzleAtomBytes +
+             2 * (rows * dqk + buffers() * keys * (dqk + dv)) + slots;
     int64_t query = queryAliasesKeys() ? 0 : rows * rowStride(dqk);
     return 2 * (query + buffers() * keys * (rowStride(dqk) + rowStride(dv))) +
-           (sharedMaskScans ? kMaskSlotBytes : 0);
+           slots;
   }
 };
 
@@ -78,10 +92,16 @@ struct TensorCoreShape {
 /// head dims multiples of 16 up to 256.
 bool fitsTensorCores(AttentionOp op);
 
+/// Whether `op` (which fitsTensorCores accepts) can take the wgmma kernel:
+/// head dims multiples of 64 (whole 128-byte rows of the swizzled tiles).
+bool fitsWarpgroupMma(AttentionOp op);
+
 /// The kernel geometry for `op` (which fitsTensorCores accepts) with
 /// about `blockQ` query rows a block (a multiple of 16 from 16 to 128; 0:
-/// chosen here).
-TensorCoreShape tensorCoreShape(AttentionOp op, int64_t blockQ);
+/// chosen here); with `warpgroupMma` (sm_90a, fitsWarpgroupMma) the wgmma
+/// kernel's, 64 or 128 rows.
+TensorCoreShape tensorCoreShape(AttentionOp op, int64_t blockQ,
+                                bool warpgroupMma = false);
 
 /// Builds the kernel body at the builder's point (a gpu.func of
 /// `shape.threads()` threads, grid (ceil(Sq / rows), Hq, B), with

@@ -13,6 +13,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -34,8 +35,9 @@ std::string attn::defaultCudaPath() {
 
 void attn::buildAttnToPtxPipeline(OpPassManager &pm,
                                   const AttnToPtxOptions &options) {
-  pm.addPass(createAttnLowerToGPU(AttnLowerToGPUOptions{
-      options.blockQ, options.chip, options.tensorCores}));
+  pm.addPass(createAttnLowerToGPU(
+      AttnLowerToGPUOptions{options.blockQ, options.chip, options.tensorCores,
+                            options.warpgroupMma}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // The kernel-side steps of upstream's GPU-to-NVVM pipeline, with the CUDA
@@ -53,6 +55,8 @@ void attn::buildAttnToPtxPipeline(OpPassManager &pm,
   // nvgpu (ldmatrix, cp.async) to NVVM, then the rest of the kernel.
   kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());
+  // NVVM ops written as inline PTX (wgmma.mma_async).
+  kernels.addPass(createConvertNVVMToLLVMPass());
   kernels.addPass(createAttnExternDynamicShared());
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());

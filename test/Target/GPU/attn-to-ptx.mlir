@@ -1,5 +1,9 @@
 // RUN: attn-opt %s --attn-to-ptx='chip=sm_90a package=%t.attnpkg' | FileCheck %s
 // RUN: FileCheck %s --check-prefix=PKG < %t.attnpkg
+// RUN: FileCheck %s --check-prefix=SS < %t.attnpkg
+// RUN: FileCheck %s --check-prefix=RS < %t.attnpkg
+// RUN: attn-opt %s --attn-to-ptx='chip=sm_90a warpgroup-mma=false package=%t.sync.attnpkg'
+// RUN: FileCheck %s --check-prefix=SYNC < %t.sync.attnpkg
 // RUN: attn-opt %s --attn-to-ptx='chip=sm_80 block-q=64' | FileCheck %s --check-prefix=SM80
 // RUN: not attn-opt %s --attn-to-ptx='chip=sm_70' 2>&1 | FileCheck %s --check-prefix=CHIP
 
@@ -14,13 +18,13 @@
 // PKG-NEXT: compiler attn 0.1 (MLIR/LLVM 22.{{[0-9]+}})
 // PKG-NEXT: target sm_90a
 // PKG-NEXT: entry window_gqa
-// A masked D = 128 kernel computes the next tile's scores during the
-// softmax, in blocks of 64 rows (4 warps; two blocks a multiprocessor):
-// three buffers of 64 K rows and 64 V rows of 128 + 8 bf16 (the query tile
-// is staged in the K buffers).
-// PKG-NEXT: block 128
-// PKG-NEXT: grid cdiv(SQ,64) 8 B
-// PKG-NEXT: shared 104448
+// On sm_90a a D = 128 kernel runs its products on wgmma: two warpgroups of
+// 64 rows (256 threads, 128 rows a block), 128-key tiles; shared memory
+// holds the swizzled query tile and two buffers of K and V (2 x (128 x 128
+// + 2 x 128 x 256) bytes) and 1024 bytes to align them.
+// PKG-NEXT: block 256
+// PKG-NEXT: grid cdiv(SQ,128) 8 B
+// PKG-NEXT: shared 164864
 // cp.async copies 16-byte pieces of Q, K and V rows: the launcher checks
 // their alignment.
 // PKG-NEXT: align 16 q k v o
@@ -40,14 +44,40 @@
 // PKG-NEXT: ptx {{[0-9]+}}
 // PKG-NEXT: //
 // PKG:      .target sm_90a
-// bf16 with D = 128 takes the tensor-core kernel: dynamic shared memory
-// declared .extern, K and V copied in by cp.async, mma.sync fed by ldmatrix.
+// Dynamic shared memory declared .extern; K and V copied in by cp.async and
+// handed to the async proxy before the barrier.
 // PKG:      .extern .shared .align 16 .b8 __dynamic_shmem__0[];
 // PKG:      .visible .entry window_gqa(
 // PKG:      cp.async.cg.shared.global
-// PKG:      ldmatrix.sync.aligned.m8n8.x4.shared.b16
-// PKG:      mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// PKG:      ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// PKG:      fence.proxy.async.shared::cta
+// PKG-NEXT: bar.sync
+// PKG-NOT:  mma.sync.aligned
+// S = Q K^T with both operands in shared memory (8 k steps of 16), the
+// first one not accumulating; then O += P V with P in registers and V
+// transposed (8 k steps of 16 keys). Each is fenced, committed and waited.
+// SS:           wgmma.fence.sync.aligned
+// SS-COUNT-8:   wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// SS:           wgmma.commit_group.sync.aligned
+// SS-NEXT:      wgmma.wait_group.sync.aligned 0
+// RS:           wgmma.fence.sync.aligned
+// RS-COUNT-8:   wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
+// RS:           wgmma.commit_group.sync.aligned
+// RS-NEXT:      wgmma.wait_group.sync.aligned 0
+
+// warpgroup-mma=false keeps mma.sync on sm_90a. A masked D = 128 kernel
+// computes the next tile's scores during the softmax, in blocks of 64 rows
+// (4 warps; two blocks a multiprocessor): three buffers of 64 K rows and
+// 64 V rows of 128 + 8 bf16 (the query tile is staged in the K buffers).
+// SYNC:      block 128
+// SYNC-NEXT: grid cdiv(SQ,64) 8 B
+// SYNC-NEXT: shared 104448
+// SYNC:      .target sm_90a
+// SYNC:      .visible .entry window_gqa(
+// SYNC:      cp.async.cg.shared.global
+// SYNC:      ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// SYNC:      mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// SYNC:      ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// SYNC-NOT:  wgmma
 
 // SM80: chip = "sm_80"
 // SM80-SAME: .target sm_80

@@ -97,7 +97,12 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
            "Use the tensor-core kernel (mma.sync, cp.async) where the entry "
            "allows it: bf16 or f16 Q, K and V, head dims multiples of 16 up "
-           "to 256; else the scalar kernel">
+           "to 256; else the scalar kernel">,
+    Option<"warpgroupMma", "warpgroup-mma", "bool", /*default=*/"true",
+           "On sm_90a, run the tensor-core kernel's products on wgmma "
+           "(warpgroups of 64 rows, operands from 128-byte-swizzled shared "
+           "memory) where both head dims are multiples of 64; false keeps "
+           "mma.sync">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::LLVM::LLVMDialect",

@@ -66,6 +66,12 @@ struct AttnToPtxOptions : public mlir::PassPipelineOptions<AttnToPtxOptions> {
       llvm::cl::desc("Use the tensor-core kernel where the entry allows it "
                      "(bf16/f16, head dims multiples of 16 up to 256)"),
       llvm::cl::init(true)};
+  Option<bool> warpgroupMma{
+      *this, "warpgroup-mma",
+      llvm::cl::desc("On sm_90a, wgmma for the tensor-core kernel's products "
+                     "where both head dims are multiples of 64 (false: "
+                     "mma.sync)"),
+      llvm::cl::init(true)};
   Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked (default: "

@@ -1,0 +1,122 @@
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu --canonicalize --cse | FileCheck %s
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=64 | FileCheck %s --check-prefix=BLOCK64
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=warpgroup-mma=false | FileCheck %s --check-prefix=SYNC
+// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=chip=sm_90 | FileCheck %s --check-prefix=SYNC
+
+// On sm_90a (the default chip) the tensor-core kernel's products run on
+// wgmma: a warpgroup (4 warps) owns 64 query rows, a block two of them (256
+// threads, 128 rows); 128-key tiles at D = 128. Shared memory: 1024 bytes
+// to align the tiles, the query tile, then two buffers of K and two of V,
+// each a tile of 128 rows of 128 bf16 without padding (164864 bytes).
+// CHECK-LABEL: module attributes
+// CHECK-SAME: causal_d128 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 164864 : i64
+// CHECK: gpu.func @causal_d128
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-SAME: nvvm.maxnreg = 255 : i32
+// The tiles start at the first multiple of 1024 of the dynamic shared
+// memory; each is blocks of 64 columns (128-byte rows).
+// CHECK: %[[SMEM:.+]] = gpu.dynamic_shared_memory
+// CHECK: memref.extract_aligned_pointer_as_index %[[SMEM]]
+// CHECK: %[[Q:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<256x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[K:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<512x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[V:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<512x64xbf16, #gpu.address_space<workgroup>>
+// The 16-byte chunk c of row r goes to chunk c ^ (r % 8): the 128-byte
+// swizzle that wgmma reads.
+// CHECK: arith.xori
+// CHECK: nvgpu.device_async_copy %arg0[{{.*}}], %[[Q]][{{.*}}], 8
+// CHECK: nvgpu.device_async_copy %arg1[{{.*}}], %[[K]][{{.*}}], 8
+// CHECK: nvgpu.device_async_copy %arg2[{{.*}}], %[[V]][{{.*}}], 8
+// The tensor cores read shared memory through the async proxy: the copies
+// are fenced for it before the barrier.
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NEXT: gpu.barrier
+// CHECK: scf.for
+// S = Q K^T: 8 k steps of m64n128k16 with descriptors of Q and K, the first
+// not accumulating; committed, waited, and the scores fenced after the wait.
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NEXT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <zero>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK-COUNT-7: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: llvm.inline_asm has_side_effects "", "=f,
+// The online softmax on the scores, then O += P V: P from registers, V by a
+// transposed (N-major) descriptor, 8 k steps of 16 keys.
+// CHECK: math.exp2
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-8: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{.*}}p, 1, 1, 1;
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: nvvm.cp.async.wait.group 0
+// CHECK-NEXT: nvvm.fence.proxy
+// CHECK-NEXT: gpu.barrier
+// CHECK-NOT: nvvm.mma.sync
+
+// block-q = 64: one warpgroup a block.
+// BLOCK64-LABEL: module attributes
+// BLOCK64-SAME: causal_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"]
+
+// warpgroup-mma=false, or sm_90 (no wgmma), keep mma.sync.
+// SYNC-LABEL: module attributes
+// SYNC-SAME: causal_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"]
+// SYNC: nvvm.mma.sync
+// SYNC-NOT: wgmma
+func.func @causal_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tensor<?x8x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<causal>}
+      : tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16> -> tensor<?x8x?x128xbf16>
+  return %o : tensor<?x8x?x128xbf16>
+}
+
+// -----
+
+// f16 at D = 64: 4 k steps of m64n128k16 for S, P V on m64n64k16
+// (2 x (128 x 64 + 2 x 128 x 128) + 1024 bytes).
+// CHECK-LABEL: module attributes
+// CHECK-SAME: dense_f16_d64 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "4", "B"], shared = 82944 : i64
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <{{zero|one}}>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
+// CHECK-NOT: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
+func.func @dense_f16_d64(%q: tensor<?x4x?x64xf16>, %k: tensor<?x4x?x64xf16>, %v: tensor<?x4x?x64xf16>) -> tensor<?x4x?x64xf16> {
+  %o = attn.attention %q, %k, %v : tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16> -> tensor<?x4x?x64xf16>
+  return %o : tensor<?x4x?x64xf16>
+}
+
+// -----
+
+// D = 256: 64-key tiles (Dv / 2 = 128 accumulators a thread), P V on
+// m64n256k16 (2 x (128 x 256 + 2 x 64 x 512) + 1024 bytes).
+// CHECK-LABEL: module attributes
+// CHECK-SAME: dense_d256 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 197632 : i64
+// CHECK-COUNT-16: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
+// CHECK: wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16
+func.func @dense_d256(%q: tensor<?x8x?x256xbf16>, %k: tensor<?x8x?x256xbf16>, %v: tensor<?x8x?x256xbf16>) -> tensor<?x8x?x256xbf16> {
+  %o = attn.attention %q, %k, %v : tensor<?x8x?x256xbf16>, tensor<?x8x?x256xbf16>, tensor<?x8x?x256xbf16> -> tensor<?x8x?x256xbf16>
+  return %o : tensor<?x8x?x256xbf16>
+}
+
+// -----
+
+// A score modifier runs the score builder on every tile: 64-key tiles.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: softcap_d128 = {align = 16 : i64, block = 256 : i64
+// CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
+// CHECK: math.tanh
+func.func @softcap_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tensor<?x8x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<causal>, score = #attn.score<softcap(30.0)>}
+      : tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16> -> tensor<?x8x?x128xbf16>
+  return %o : tensor<?x8x?x128xbf16>
+}
+
+// -----
+
+// Head dims that are not multiples of 64 keep mma.sync on sm_90a.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: d96 = {align = 16 : i64, block = 128 : i64
+// CHECK: nvvm.mma.sync
+// CHECK-NOT: wgmma
+func.func @d96(%q: tensor<?x8x?x96xbf16>, %k: tensor<?x8x?x96xbf16>, %v: tensor<?x8x?x96xbf16>) -> tensor<?x8x?x96xbf16> {
+  %o = attn.attention %q, %k, %v : tensor<?x8x?x96xbf16>, tensor<?x8x?x96xbf16>, tensor<?x8x?x96xbf16> -> tensor<?x8x?x96xbf16>
+  return %o : tensor<?x8x?x96xbf16>
+}
