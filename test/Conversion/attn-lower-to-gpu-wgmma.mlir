@@ -4,12 +4,14 @@
 // RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=chip=sm_90 | FileCheck %s --check-prefix=SYNC
 
 // On sm_90a (the default chip) the tensor-core kernel's products run on
-// wgmma: a warpgroup (4 warps) owns 64 query rows, a block two of them (256
-// threads, 128 rows); 128-key tiles at D = 128. Shared memory: 1024 bytes
-// to align the tiles, the query tile, then two buffers of K and two of V,
-// each a tile of 128 rows of 128 bf16 without padding (164864 bytes).
+// wgmma: a warpgroup (4 warps) owns 64 query rows. With no mask or a causal
+// one, a block has two of them (256 threads, 128 rows), 128-key tiles at
+// D = 128, and three buffers: the next tile's S = Q K^T runs during this
+// tile's softmax. Shared memory: 1024 bytes to align the tiles, the query
+// tile, then three buffers of K and of V, each a tile of 128 rows of 128
+// bf16 without padding (230400 bytes).
 // CHECK-LABEL: module attributes
-// CHECK-SAME: causal_d128 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 164864 : i64
+// CHECK-SAME: causal_d128 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 230400 : i64
 // CHECK: gpu.func @causal_d128
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK-SAME: nvvm.maxnreg = 255 : i32
@@ -18,8 +20,8 @@
 // CHECK: %[[SMEM:.+]] = gpu.dynamic_shared_memory
 // CHECK: memref.extract_aligned_pointer_as_index %[[SMEM]]
 // CHECK: %[[Q:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<256x64xbf16, #gpu.address_space<workgroup>>
-// CHECK: %[[K:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<512x64xbf16, #gpu.address_space<workgroup>>
-// CHECK: %[[V:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<512x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[K:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<768x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[V:.+]] = memref.view %[[SMEM]][%{{.+}}][] : {{.*}} to memref<768x64xbf16, #gpu.address_space<workgroup>>
 // The 16-byte chunk c of row r goes to chunk c ^ (r % 8): the 128-byte
 // swizzle that wgmma reads.
 // CHECK: arith.xori
@@ -31,22 +33,33 @@
 // CHECK: nvvm.cp.async.wait.group 0
 // CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK-NEXT: gpu.barrier
-// CHECK: scf.for
-// S = Q K^T: 8 k steps of m64n128k16 with descriptors of Q and K, the first
-// not accumulating; committed, waited, and the scores fenced after the wait.
+// The first tile's S = Q K^T: 8 k steps of m64n128k16 with descriptors of Q
+// and K, the first not accumulating; committed, waited, and the scores
+// fenced after the wait.
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-NEXT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <zero>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 // CHECK-COUNT-7: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: llvm.inline_asm has_side_effects "", "=f,
-// The online softmax on the scores, then O += P V: P from registers, V by a
-// transposed (N-major) descriptor, 8 k steps of 16 keys.
+// In the loop, the next tile's product is issued (not waited) before this
+// tile's softmax.
+// CHECK: scf.for
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-8: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NOT: nvvm.wgmma.wait
 // CHECK: math.exp2
+// O += P V: P from registers, V by a transposed (N-major) descriptor, 8 k
+// steps of 16 keys; one wait for both groups, then O and the next scores
+// are fenced.
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-8: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{.*}}p, 1, 1, 1;
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: llvm.inline_asm has_side_effects "", "=f,
+// CHECK: llvm.inline_asm has_side_effects "", "=f,
 // CHECK: nvvm.cp.async.wait.group 0
 // CHECK-NEXT: nvvm.fence.proxy
 // CHECK-NEXT: gpu.barrier
@@ -54,7 +67,7 @@
 
 // block-q = 64: one warpgroup a block.
 // BLOCK64-LABEL: module attributes
-// BLOCK64-SAME: causal_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"]
+// BLOCK64-SAME: causal_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 214016 : i64
 
 // warpgroup-mma=false, or sm_90 (no wgmma), keep mma.sync.
 // SYNC-LABEL: module attributes
@@ -70,9 +83,9 @@ func.func @causal_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %
 // -----
 
 // f16 at D = 64: 4 k steps of m64n128k16 for S, P V on m64n64k16
-// (2 x (128 x 64 + 2 x 128 x 128) + 1024 bytes).
+// (2 x (128 x 64 + 3 x 128 x 128) + 1024 bytes).
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dense_f16_d64 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "4", "B"], shared = 82944 : i64
+// CHECK-SAME: dense_f16_d64 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "4", "B"], shared = 115712 : i64
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <{{zero|one}}>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
 // CHECK-NOT: nvvm.wgmma.mma_async
@@ -86,7 +99,8 @@ func.func @dense_f16_d64(%q: tensor<?x4x?x64xf16>, %k: tensor<?x4x?x64xf16>, %v:
 // -----
 
 // D = 256: 64-key tiles (Dv / 2 = 128 accumulators a thread), P V on
-// m64n256k16 (2 x (128 x 256 + 2 x 64 x 512) + 1024 bytes).
+// m64n256k16; a third buffer would not fit, so two (2 x (128 x 256 + 2 x
+// 64 x 512) + 1024 bytes).
 // CHECK-LABEL: module attributes
 // CHECK-SAME: dense_d256 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 197632 : i64
 // CHECK-COUNT-16: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
@@ -98,13 +112,29 @@ func.func @dense_d256(%q: tensor<?x8x?x256xbf16>, %k: tensor<?x8x?x256xbf16>, %v
 
 // -----
 
-// A score modifier runs the score builder on every tile: 64-key tiles.
+// A score modifier runs the score builder on every tile: 64-key tiles, two
+// buffers, blocks of 64 rows (two blocks a multiprocessor).
 // CHECK-LABEL: module attributes
-// CHECK-SAME: softcap_d128 = {align = 16 : i64, block = 256 : i64
+// CHECK-SAME: softcap_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 82944 : i64
 // CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
 // CHECK: math.tanh
 func.func @softcap_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tensor<?x8x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
   %o = attn.attention %q, %k, %v {mask = #attn.mask<causal>, score = #attn.score<softcap(30.0)>}
+      : tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16> -> tensor<?x8x?x128xbf16>
+  return %o : tensor<?x8x?x128xbf16>
+}
+
+// -----
+
+// Masks other than causal (here documents, whose threads meet in 32 bytes
+// of slots): 64-key tiles, two buffers, blocks of 64 rows.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 82976 : i64
+// CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
+// CHECK: nvvm.vote.sync all
+// CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+func.func @documents(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tensor<?x8x?x128xbf16>, %qs: tensor<?x?xi32>, %ks: tensor<?x?xi32>) -> tensor<?x8x?x128xbf16> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks : tensor<?x?xi32>, tensor<?x?xi32>) {mask = #attn.mask<causal & document>}
       : tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16> -> tensor<?x8x?x128xbf16>
   return %o : tensor<?x8x?x128xbf16>
 }

@@ -62,6 +62,11 @@ using namespace attn;
 /// registers overlapTiles would take for the score builder.
 constexpr int64_t kOverlapVisibilityCost = 32;
 
+/// The wgmma kernel computes the next tile's scores during the softmax only
+/// for masks whose per-pair test takes at most this many operations (none,
+/// causal): the next scores leave too few registers for the others.
+constexpr int64_t kWarpgroupOverlapCost = 4;
+
 bool attn::fitsTensorCores(AttentionOp op) {
   Type qe = op.getQuery().getType().getElementType();
   if (!(qe.isBF16() || qe.isF16()) ||
@@ -154,19 +159,33 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
   // - otherwise one row tile, 64-key tiles up to head dim 64, else 32.
   if (warpgroupMma) {
     // A warpgroup's 64 rows hold keys / 2 scores and Dv / 2 accumulators a
-    // thread: 128-key tiles up to head dim 128 when the score builder is
-    // cheap and runs only on partial tiles; 64 when it runs on every tile;
-    // 32 when its per-pair test is costly (64 spilled document offsets).
+    // thread. Measured on the H100 (docs/BENCHMARKS.md):
+    // - no mask, or one as cheap as causal: 128-key tiles (64 from D = 256)
+    //   in blocks of 128 rows, and a third K and V buffer where shared
+    //   memory holds it, so that the next tile's S = Q K^T runs during this
+    //   tile's softmax (+3% dense, +4% causal at D = 128);
+    // - other masks and score modifiers: the next scores' registers would
+    //   spill (a 1024 window -12%, documents -25%), so two buffers of
+    //   64-key tiles in blocks of 64 rows, two blocks a multiprocessor
+    //   (+8% window, +4% documents against 128 x 128), 32-key tiles when
+    //   the per-pair test is costly (64 spilled document offsets).
     shape.warpgroupMma = true;
-    if (perElement)
-      shape.keys = 64;
-    else if (visibilityCost(op) > kOverlapVisibilityCost)
-      shape.keys = 32;
-    else
-      shape.keys = width <= 128 ? 128 : 64;
     shape.queryInRegisters = false;
-    shape.warps = 4 * std::clamp<int64_t>((blockQ ? blockQ : 128) / 64, 1, 2);
+    int64_t cost = perElement ? 0 : visibilityCost(op);
+    bool cheap =
+        !perElement && !shape.sharedMaskScans && cost <= kWarpgroupOverlapCost;
+    if (cheap) {
+      shape.keys = width <= 128 ? 128 : 64;
+    } else {
+      shape.keys = cost > kOverlapVisibilityCost ? 32 : 64;
+    }
+    if (blockQ == 0)
+      blockQ = cheap ? 128 : 64;
+    shape.warps = 4 * std::clamp<int64_t>(blockQ / 64, 1, 2);
     shape.rows = shape.warps * 16;
+    shape.overlapTiles = cheap;
+    if (shape.sharedBytes() > kMaxDynamicSharedBytes)
+      shape.overlapTiles = false;
     return shape;
   }
   bool plain = !op.getMaskAttr() && !op.getScoreAttr();
@@ -323,8 +342,10 @@ private:
   /// results stay after its wait, writes of its operands before its fence.
   SmallVector<Value> fenceOperands(ArrayRef<Value> values);
   /// S = Q K^T of this warpgroup's rows on K buffer `buffer`: keys / 2
-  /// scores a thread, in the layout of mma.sync's C fragments.
-  SmallVector<Value> warpgroupScores(Value buffer);
+  /// scores a thread, in the layout of mma.sync's C fragments. Unless
+  /// `complete`, the product is only issued (committed as a group): the
+  /// caller waits for it and fences the scores (fenceOperands) before use.
+  SmallVector<Value> warpgroupScores(Value buffer, bool complete = true);
   /// acc (Dv / 2 a thread) += P V on V buffer `buffer`, P (keys / 2 a
   /// thread) from registers as wgmma's A fragments.
   void warpgroupAccumulate(MutableArrayRef<Value> acc, ArrayRef<Value> p,
@@ -462,7 +483,7 @@ SmallVector<Value> KernelBuilder::fenceOperands(ArrayRef<Value> values) {
   return parts;
 }
 
-SmallVector<Value> KernelBuilder::warpgroupScores(Value buffer) {
+SmallVector<Value> KernelBuilder::warpgroupScores(Value buffer, bool complete) {
   MLIRContext *ctx = b.getContext();
   const int64_t keys = shape.keys, rows = shape.rows;
   Type i64 = b.getI64Type();
@@ -504,11 +525,12 @@ SmallVector<Value> KernelBuilder::warpgroupScores(Value buffer) {
         NVVM::MMAIntOverflowAttr());
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  if (complete)
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   SmallVector<Value> s;
   for (int64_t i = 0; i < keys / 2; ++i)
     s.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
-  return fenceOperands(s);
+  return complete ? fenceOperands(s) : s;
 }
 
 void KernelBuilder::warpgroupAccumulate(MutableArrayRef<Value> acc,
@@ -965,6 +987,14 @@ void KernelBuilder::build() {
         }
         NVVM::CpAsyncCommitGroupOp::create(b, loc);
         Value kBase = mul(buffer, keys);
+        // wgmma with overlapTiles: the next tile's S = Q K^T is issued
+        // first and runs on the tensor cores during this tile's mask and
+        // softmax; it is waited for with this tile's P V.
+        SmallVector<Value> pendingScores;
+        if (overlap && wgmma)
+          pendingScores = warpgroupScores(
+              arith::RemUIOp::create(b, loc, add(j, 1), c(nbuf)),
+              /*complete=*/false);
 
         SmallVector<Value> s =
             overlap ? SmallVector<Value>(state.begin() + scoresAt, state.end())
@@ -1032,7 +1062,7 @@ void KernelBuilder::build() {
         // The next tile's scores (its rows landed with this one's), in the
         // block of the softmax below so that the two interleave.
         SmallVector<Value> nextScores;
-        if (overlap) {
+        if (overlap && !wgmma) {
           Value following = arith::RemUIOp::create(b, loc, add(j, 1), c(nbuf));
           nextScores = computeScores(mul(following, keys));
           vLoads.prime();
@@ -1114,11 +1144,14 @@ void KernelBuilder::build() {
 
         // O += P V: P's C fragments of keys 16 kk .. 16 kk + 15 are the A
         // fragment of that k step; each V fragment serves every row tile.
-        if (wgmma)
+        if (wgmma) {
           warpgroupAccumulate(
               MutableArrayRef<Value>(next).slice(accAt(0, 0, 0), oTiles * 4), p,
               buffer);
-        else
+          // Its wait covered the next tile's scores, issued before.
+          if (overlap)
+            nextScores = fenceOperands(pendingScores);
+        } else
           vLoads.run([&](int64_t i, ArrayRef<Value> words) {
             int64_t kk = i / vPairs, dp = i % vPairs;
             for (int64_t mt = 0; mt < mTiles; ++mt) {

@@ -18,13 +18,14 @@
 // PKG-NEXT: compiler attn 0.1 (MLIR/LLVM 22.{{[0-9]+}})
 // PKG-NEXT: target sm_90a
 // PKG-NEXT: entry window_gqa
-// On sm_90a a D = 128 kernel runs its products on wgmma: two warpgroups of
-// 64 rows (256 threads, 128 rows a block), 128-key tiles; shared memory
-// holds the swizzled query tile and two buffers of K and V (2 x (128 x 128
-// + 2 x 128 x 256) bytes) and 1024 bytes to align them.
-// PKG-NEXT: block 256
-// PKG-NEXT: grid cdiv(SQ,128) 8 B
-// PKG-NEXT: shared 164864
+// On sm_90a a D = 128 kernel runs its products on wgmma. Masked by a
+// window, it takes blocks of one warpgroup of 64 rows (128 threads; two
+// blocks a multiprocessor) and 64-key tiles; shared memory holds the
+// swizzled query tile and two buffers of K and V (2 x (64 x 128 + 2 x 64 x
+// 256) bytes) and 1024 bytes to align them.
+// PKG-NEXT: block 128
+// PKG-NEXT: grid cdiv(SQ,64) 8 B
+// PKG-NEXT: shared 82944
 // cp.async copies 16-byte pieces of Q, K and V rows: the launcher checks
 // their alignment.
 // PKG-NEXT: align 16 q k v o
@@ -54,13 +55,13 @@
 // PKG-NOT:  mma.sync.aligned
 // S = Q K^T with both operands in shared memory (8 k steps of 16), the
 // first one not accumulating; then O += P V with P in registers and V
-// transposed (8 k steps of 16 keys). Each is fenced, committed and waited.
+// transposed (4 k steps of 16 keys). Each is fenced, committed and waited.
 // SS:           wgmma.fence.sync.aligned
-// SS-COUNT-8:   wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// SS-COUNT-8:   wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
 // SS:           wgmma.commit_group.sync.aligned
 // SS-NEXT:      wgmma.wait_group.sync.aligned 0
 // RS:           wgmma.fence.sync.aligned
-// RS-COUNT-8:   wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
+// RS-COUNT-4:   wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
 // RS:           wgmma.commit_group.sync.aligned
 // RS-NEXT:      wgmma.wait_group.sync.aligned 0
 
