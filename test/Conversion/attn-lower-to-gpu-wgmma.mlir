@@ -126,6 +126,18 @@ func.func @softcap_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, 
 
 // -----
 
+// At D = 256 two blocks of 64 rows would not share a multiprocessor's
+// shared memory, so masked heads keep blocks of 128 rows.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: window_d256 = {align = 16 : i64, block = 256 : i64, grid = ["cdiv(SQ,128)", "8", "B"], shared = 197632 : i64
+func.func @window_d256(%q: tensor<?x8x?x256xbf16>, %k: tensor<?x8x?x256xbf16>, %v: tensor<?x8x?x256xbf16>) -> tensor<?x8x?x256xbf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<causal & window(512)>}
+      : tensor<?x8x?x256xbf16>, tensor<?x8x?x256xbf16>, tensor<?x8x?x256xbf16> -> tensor<?x8x?x256xbf16>
+  return %o : tensor<?x8x?x256xbf16>
+}
+
+// -----
+
 // Masks other than causal (here documents, whose threads meet in 32 bytes
 // of slots): 64-key tiles, two buffers, blocks of 64 rows.
 // CHECK-LABEL: module attributes

@@ -179,13 +179,19 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     } else {
       shape.keys = cost > kOverlapVisibilityCost ? 32 : 64;
     }
-    if (blockQ == 0)
-      blockQ = cheap ? 128 : 64;
-    shape.warps = 4 * std::clamp<int64_t>(blockQ / 64, 1, 2);
-    shape.rows = shape.warps * 16;
     shape.overlapTiles = cheap;
-    if (shape.sharedBytes() > kMaxDynamicSharedBytes)
-      shape.overlapTiles = false;
+    auto setRows = [&](int64_t rows) {
+      shape.warps = 4 * std::clamp<int64_t>(rows / 64, 1, 2);
+      shape.rows = shape.warps * 16;
+      if (shape.sharedBytes() > kMaxDynamicSharedBytes)
+        shape.overlapTiles = false;
+    };
+    setRows(blockQ ? blockQ : cheap ? 128 : 64);
+    // Blocks of one warpgroup pay only when two share a multiprocessor
+    // (not at D = 256: 4 warps a multiprocessor made softcap 47% slower).
+    if (blockQ == 0 && shape.rows == 64 &&
+        2 * shape.sharedBytes() > kSharedBytesPerMultiprocessor)
+      setRows(128);
     return shape;
   }
   bool plain = !op.getMaskAttr() && !op.getScoreAttr();

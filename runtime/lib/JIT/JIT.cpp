@@ -51,6 +51,7 @@ std::string jit::cacheKey(llvm::StringRef spec, const CompileOptions &o) {
      << (o.target == Target::Cuda ? "cuda" : "cpu") << "\n"
      << o.chip << "\n"
      << o.blockQ << "\n"
+     << (o.warpgroupMma ? "wgmma" : "mma.sync") << "\n"
      << o.entry << "\n"
      << spec;
   return sha256Hex(text);
@@ -219,6 +220,7 @@ compilePackage(const std::string &spec, const CompileOptions &options) {
   AttnToPtxOptions ptx;
   ptx.chip = options.chip;
   ptx.blockQ = options.blockQ;
+  ptx.warpgroupMma = options.warpgroupMma;
   buildAttnToPtxPipeline(pm, ptx);
   if (mlir::failed(pm.run(*module)))
     return fail("the GPU pipeline failed");

@@ -141,24 +141,32 @@ TEST_F(JITTest, DamagedEntriesAreRebuilt) {
 }
 
 TEST_F(JITTest, KeysSeparateSpecsTargetsAndOptions) {
-  CompileOptions sm90, sm80, block64, cpu;
+  CompileOptions sm90, sm80, block64, mmaSync, cpu;
   sm80.chip = "sm_80";
   block64.blockQ = 64;
+  mmaSync.warpgroupMma = false;
   cpu.target = Target::Cpu;
   std::set<std::string> keys = {
-      cacheKey(spec(), sm90), cacheKey(spec(), sm80), cacheKey(spec(), block64),
-      cacheKey(spec(), cpu), cacheKey(spec("causal & window(8)"), sm90)};
-  EXPECT_EQ(keys.size(), 5u);
+      cacheKey(spec(), sm90),    cacheKey(spec(), sm80),
+      cacheKey(spec(), block64), cacheKey(spec(), mmaSync),
+      cacheKey(spec(), cpu),     cacheKey(spec("causal & window(8)"), sm90)};
+  EXPECT_EQ(keys.size(), 6u);
   EXPECT_EQ(cacheKey(spec(), sm90), cacheKey(spec(), sm90));
   EXPECT_NE(compilerVersion().find("attn"), llvm::StringRef::npos);
 
   Compiler compiler(dir);
   auto a = compiler.compile(spec(), sm90);
   auto b = compiler.compile(spec(), sm80);
-  ASSERT_TRUE(a && b);
+  auto c = compiler.compile(spec(), mmaSync);
+  ASSERT_TRUE(a && b && c);
   EXPECT_EQ((*a)->package().target, "sm_90a");
   EXPECT_EQ((*b)->package().target, "sm_80");
-  EXPECT_EQ(compiler.stats().compiled, 2u);
+  EXPECT_EQ((*c)->package().target, "sm_90a");
+  // The option reaches the pipeline: wgmma by default, mma.sync without.
+  EXPECT_NE((*a)->package().ptx.find("wgmma.mma_async"), std::string::npos);
+  EXPECT_EQ((*c)->package().ptx.find("wgmma.mma_async"), std::string::npos);
+  EXPECT_NE((*c)->package().ptx.find("mma.sync.aligned"), std::string::npos);
+  EXPECT_EQ(compiler.stats().compiled, 3u);
 }
 
 TEST_F(JITTest, ConcurrentRequestsCompileOnce) {

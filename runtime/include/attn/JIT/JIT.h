@@ -42,6 +42,9 @@ struct CompileOptions {
   /// chosen per entry, as attn-to-ptx's block-q).
   std::string chip = "sm_90a";
   int64_t blockQ = 0;
+  /// GPU, sm_90a: wgmma for the tensor-core kernel where both head dims
+  /// are multiples of 64 (attn-to-ptx's warpgroup-mma); false: mma.sync.
+  bool warpgroupMma = true;
   /// The entry function (empty: the function holding attn.attention).
   std::string entry;
 };
