@@ -159,15 +159,17 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 // A mask that reads run-time data (document segment ids): the threads
 // split the scans. For the block's key range each of the 128 threads (two
 // row tiles a warp, as for other masks with a full-tile test) scans every
-// 128th query; their document spans meet by atomic min and max in a
+// 128th query (8 of its positions an iteration, their reads in flight
+// together); their document spans meet by atomic min and max in a
 // pair of i64 slots after the K and V buffers; then each scans every 128th
-// key, and the ranges meet in the other pair. Each warp tests each tile on
+// key before the diagonal (the keys causal leaves), 8 of its positions an
+// iteration, and the ranges meet in the other pair. Each warp tests each tile on
 // its own rows, its 32 lanes comparing every 32nd query and key id with the
 // first query's, and a vote ANDs their shares.
 // CHECK-LABEL: module attributes
 // CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,128)", "2", "B"], shared = 55328 : i64
 // CHECK: %[[SLOTS:.+]] = memref.view %{{.*}}[%c55296][] : {{.*}} to memref<4xi64, #gpu.address_space<workgroup>>
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c128 iter_args({{.*}}) -> (index, index)
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c1024 iter_args({{.*}}) -> (index, index)
 // CHECK: %[[FIRST:.+]] = arith.cmpi eq, %thread_id_x, %c0
 // CHECK: scf.if %[[FIRST]] {
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c0]
@@ -178,7 +180,7 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 // CHECK: gpu.barrier
 // CHECK: memref.load %[[SLOTS]][%c0]
 // CHECK: memref.load %[[SLOTS]][%c1]
-// CHECK: scf.for %{{.+}} = %thread_id_x to %{{.+}} step %c128 iter_args({{.*}}) -> (index, index)
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c1024 iter_args({{.*}}) -> (index, index)
 // CHECK: scf.if %[[FIRST]] {
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c2]
 // CHECK: memref.store %{{.*}}, %[[SLOTS]][%c3]
@@ -189,8 +191,8 @@ func.func @causal_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>, %
 // CHECK: memref.load %[[SLOTS]][%c2]
 // CHECK: memref.load %[[SLOTS]][%c3]
 // CHECK: scf.for
-// CHECK: scf.for {{.*}} step %c32 iter_args({{.*}}) -> (i1)
-// CHECK: scf.for {{.*}} step %c32 iter_args({{.*}}) -> (i1)
+// CHECK: scf.for {{.*}} step %c64 iter_args({{.*}}) -> (i1)
+// CHECK: scf.for {{.*}} step %c64 iter_args({{.*}}) -> (i1)
 // CHECK: %[[FULL:.+]] = nvvm.vote.sync  all %c-1_i32, %{{.+}} -> i1
 // CHECK: %[[TILE:.+]] = arith.andi %[[FULL]], %{{.+}} : i1
 // CHECK: scf.if %[[TILE]]

@@ -125,9 +125,28 @@ Value AndMaskAttr::buildVisible(OpBuilder &builder, Location loc,
 IRKeys AndMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                  const IRArgs &args) const {
   IREmitter ir(builder, loc);
-  IRKeys keys = getOperands().front().buildKVRange(builder, loc, args);
-  for (MaskExprAttrInterface e : getOperands().drop_front())
-    keys = ir.intersect(keys, e.buildKVRange(builder, loc, args));
+  // Each operand's scans may skip the keys the operands before it hide
+  // (IRArgs::kLo): a document's scan of every key becomes a scan of those
+  // before the diagonal. Only ranges that are the same for every lane
+  // bound the next operands (not a lane's share of a scan over data).
+  IRArgs bounded = args;
+  bool sameForLanes = true;
+  IRKeys keys;
+  for (auto [i, e] : llvm::enumerate(getOperands())) {
+    IRKeys range = e.buildKVRange(builder, loc, bounded);
+    keys = i ? ir.intersect(keys, range) : range;
+    mask::Requirements req;
+    e.addRequirements(req);
+    sameForLanes &= !(req.documents || req.docOffsets || req.blockMask ||
+                      req.maskModRegion);
+    if (!sameForLanes)
+      continue;
+    IRKeys bound = keys;
+    if (args.kLo)
+      bound = ir.intersect(bound, {args.kLo, args.kHi});
+    bounded.kLo = bound.first;
+    bounded.kHi = bound.second;
+  }
   return keys;
 }
 Value AndMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,

@@ -167,32 +167,62 @@ static std::pair<Value, Value> scanShare(IREmitter &e, const IRArgs &args,
     return {lo, e.index(1)};
   return {e.add(lo, args.scanLane), args.scanLanes};
 }
-/// scf.for over [lo, hi) (args' share of it) carrying an accumulated key
+/// scf.for over [lo, hi) (args' share of it) carrying `init`, `unroll`
+/// positions an iteration: the reads of one iteration do not depend on each
+/// other, so they are in flight together (a scan of every key of a row,
+/// one position an iteration, waited for each read in turn). Positions past
+/// `hi` take position hi - 1 again: every body is a hull or an AND, where a
+/// position of [lo, hi) counted twice, or by two lanes, changes nothing.
+static SmallVector<Value>
+scanLoop(IREmitter &e, const IRArgs &args, Value lo, Value hi, ValueRange init,
+         int64_t unroll,
+         llvm::function_ref<SmallVector<Value>(IREmitter &, Value, ValueRange)>
+             body) {
+  auto [first, step] = scanShare(e, args, lo);
+  auto loop = scf::ForOp::create(
+      e.builder, e.loc, first, hi, e.mul(step, unroll), init,
+      [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
+        IREmitter inner(builder, loc);
+        SmallVector<Value> state(acc.begin(), acc.end());
+        Value last = inner.sub(hi, 1);
+        Value position = iv;
+        for (int64_t u = 0; u < unroll; ++u) {
+          if (u == 0) {
+            state = body(inner, iv, state);
+            continue;
+          }
+          position = inner.add(position, step);
+          state = body(inner, inner.min(position, last), state);
+        }
+        scf::YieldOp::create(builder, loc, state);
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+/// Positions a scan over keys or queries reads an iteration.
+constexpr int64_t kScanUnroll = 8;
+/// A scan over [lo, hi) (args' share of it) carrying an accumulated key
 /// range from `init`.
 static IRKeys
 scanKeys(IREmitter &e, const IRArgs &args, Value lo, Value hi, IRKeys init,
          llvm::function_ref<IRKeys(IREmitter &, Value, IRKeys)> body) {
-  auto [first, step] = scanShare(e, args, lo);
-  auto loop = scf::ForOp::create(
-      e.builder, e.loc, first, hi, step, ValueRange{init.first, init.second},
-      [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
-        IREmitter inner(builder, loc);
-        IRKeys next = body(inner, iv, {acc[0], acc[1]});
-        scf::YieldOp::create(builder, loc, ValueRange{next.first, next.second});
+  SmallVector<Value> keys = scanLoop(
+      e, args, lo, hi, ValueRange{init.first, init.second}, kScanUnroll,
+      [&](IREmitter &x, Value i, ValueRange acc) -> SmallVector<Value> {
+        IRKeys next = body(x, i, {acc[0], acc[1]});
+        return {next.first, next.second};
       });
-  return {loop.getResult(0), loop.getResult(1)};
+  return {keys[0], keys[1]};
 }
 /// Whether `test` holds at every position of [lo, hi) (args' share of it).
+/// Two positions an iteration: a tile's test gives a lane few.
 static Value scanAll(IREmitter &e, const IRArgs &args, Value lo, Value hi,
                      llvm::function_ref<Value(IREmitter &, Value)> test) {
-  auto [first, step] = scanShare(e, args, lo);
-  auto loop = scf::ForOp::create(
-      e.builder, e.loc, first, hi, step, ValueRange{e.boolean(true)},
-      [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
-        IREmitter inner(builder, loc);
-        scf::YieldOp::create(builder, loc, inner.land(acc[0], test(inner, iv)));
-      });
-  return loop.getResult(0);
+  return scanLoop(
+             e, args, lo, hi, ValueRange{e.boolean(true)}, 2,
+             [&](IREmitter &x, Value i, ValueRange acc) -> SmallVector<Value> {
+               return {x.land(acc[0], test(x, i))};
+             })
+      .front();
 }
 
 /// Document offsets: the queries' valid positions [first, last] lie in the
@@ -272,8 +302,11 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                });
   if (queries.scanLane)
     docs = args.spanOverLanes(builder, loc, docs.first, docs.second);
+  // Only the keys not hidden already (IRArgs::kLo) are scanned.
+  Value kLo = args.kLo ? args.kLo : e.index(0);
+  Value kHi = args.kHi ? args.kHi : args.kvLen;
   IRKeys keys =
-      scanKeys(e, args, e.index(0), args.kvLen, {args.kvLen, e.index(0)},
+      scanKeys(e, args, kLo, kHi, {args.kvLen, e.index(0)},
                [&](IREmitter &x, Value k, IRKeys acc) {
                  Value d = x.toIndex(x.extract(args.kvSegments, {args.b, k}));
                  Value in = x.land(x.cmp(CmpIPredicate::sge, d, docs.first),

@@ -21,7 +21,10 @@ struct IRArgs {
   /// One (batch, query head, query, key) point, for buildVisible.
   mlir::Value b, h, q, k;
   /// A tile [qLo, qHi) x [kLo, kHi), clipped to the lengths and non-empty,
-  /// for buildKVRange (q bounds only) and buildTileIsFull.
+  /// for buildTileIsFull. buildKVRange reads the q bounds, and the k bounds
+  /// when set: keys outside [kLo, kHi) are hidden for another reason (an
+  /// AND's operands before this one), so a builder may leave them out of
+  /// its range and of its scans.
   mlir::Value qLo, qHi, kLo, kHi;
   /// Run-time sequence lengths.
   mlir::Value qLen, kvLen;
