@@ -29,6 +29,15 @@
 // the score builder, so nothing outside the operands is read. O is 0 and
 // the LSE -inf on rows that see no key.
 //
+// On sm_90a (warpgroupMma) the two products are wgmma.mma_async instead,
+// a warpgroup (4 warps, 64 rows) at a time: Q, K and V are copied into
+// 128-byte-swizzled tiles (no padding) that the tensor cores read through
+// descriptors, after a proxy fence; P stays in registers. wgmma's
+// accumulators and register A operand have the layouts below for each
+// warp's 16 rows, so the mask, softmax and epilogue code is shared. With no
+// mask or a causal one, the next tile's S = Q K^T is issued before this
+// tile's softmax and waited for with its P V (three buffers).
+//
 // The fragment layouts are those of PTX's mma.m16n8k16 (lane = 4 * g + t):
 // A (16x16) a0..a3 = rows g, g+8 x columns 2t, 2t+8 (pairs); B (16x8) b0,
 // b1 = rows 2t, 2t+8 (pairs) x column g; C (16x8) c0,c1 = row g, c2,c3 =

@@ -1,9 +1,10 @@
 //===- TensorCoreKernel.h - The tensor-core attention kernel ----*- C++ -*-===//
 //
 // The body of a GPU attention kernel on the tensor cores (mma.sync m16n8k16
-// fed by ldmatrix, K and V staged through shared memory with cp.async, two
-// or three buffers), used by attn-lower-to-gpu for bf16 and f16 inputs whose
-// head dims are multiples of 16 up to 256. Private to the Conversion library.
+// fed by ldmatrix, or on sm_90a wgmma from swizzled shared tiles; K and V
+// staged through shared memory with cp.async, two or three buffers), used
+// by attn-lower-to-gpu for bf16 and f16 inputs whose head dims are
+// multiples of 16 up to 256. Private to the Conversion library.
 //
 //===----------------------------------------------------------------------===//
 

@@ -72,6 +72,17 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     }
     ```
 
+    On sm_90a (warpgroup-mma, the default) with both head dims multiples of
+    64, the two products run on wgmma instead: a warpgroup of 4 warps owns
+    64 rows; Q, K and V are copied into 128-byte-swizzled shared tiles and
+    fenced for the async proxy (`nvvm.fence.proxy`); S = Q K^T is
+    `nvvm.wgmma.mma_async` on shared-memory descriptors, O += P V takes P
+    from registers (inline PTX, V N-major). No mask or a causal one: blocks
+    of 128 rows, 128-key tiles (64 at D = 256) and three buffers, the next
+    tile's S = Q K^T issued before this tile's softmax; other masks: blocks
+    of 64 rows (128 where two would not share a multiprocessor) and 64-key
+    tiles.
+
     Other entries (and tensor-cores=false) get the scalar kernel: blocks of
     R x L threads, R query rows of one head a block (block-q, fewer to keep
     256 threads), L lanes a row (1, 2, 4 or 8: the fewest whose slices of
