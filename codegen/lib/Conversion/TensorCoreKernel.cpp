@@ -348,11 +348,15 @@ private:
   /// offsets of Q, K and V from it.
   Value tilesAddress;
   int64_t qBytesAt = 0, kBytesAt = 0, vBytesAt = 0;
-  /// wgmma's descriptor of a swizzled operand at shared `address` (i64):
-  /// `leading` and `stride` bytes as PTX defines them for its majorness.
-  Value descriptor(Value address, int64_t leading, int64_t stride);
+  /// wgmma's descriptor of the swizzled operand `bytes` (index) past the
+  /// tiles' address: `leading` and `stride` bytes as PTX defines them for
+  /// its majorness.
+  Value descriptor(Value bytes, int64_t leading, int64_t stride);
   /// `desc` moved by `bytes` (a multiple of 16) from its start address.
   Value advance(Value desc, int64_t bytes);
+  /// A volatile inline asm returning a struct of `results`.
+  Value inlineAsm(ArrayRef<Type> results, ValueRange operands, StringRef ptx,
+                  StringRef constraints);
   /// `values` passed through an empty volatile asm: reads of wgmma's
   /// results stay after its wait, writes of its operands before its fence.
   SmallVector<Value> fenceOperands(ArrayRef<Value> values);
@@ -449,11 +453,12 @@ Value KernelBuilder::word(Value pair) {
   return vector::ExtractOp::create(b, loc, bits, 0);
 }
 
-Value KernelBuilder::descriptor(Value address, int64_t leading,
-                                int64_t stride) {
+Value KernelBuilder::descriptor(Value bytes, int64_t leading, int64_t stride) {
   // Bits 0-13: start address / 16; 16-29: leading byte offset / 16; 32-45:
   // stride byte offset / 16; 62-63: 1, the 128-byte swizzle.
   Type i64 = b.getI64Type();
+  Value address = arith::AddIOp::create(
+      b, loc, tilesAddress, arith::IndexCastOp::create(b, loc, i64, bytes));
   uint64_t fields = (static_cast<uint64_t>(leading >> 4) << 16) |
                     (static_cast<uint64_t>(stride >> 4) << 32) | (1ull << 62);
   Value start = arith::AndIOp::create(
@@ -475,6 +480,17 @@ Value KernelBuilder::advance(Value desc, int64_t bytes) {
       arith::ConstantIntOp::create(b, loc, b.getI64Type(), bytes >> 4));
 }
 
+Value KernelBuilder::inlineAsm(ArrayRef<Type> results, ValueRange operands,
+                               StringRef ptx, StringRef constraints) {
+  Type result = LLVM::LLVMStructType::getLiteral(b.getContext(), results);
+  return LLVM::InlineAsmOp::create(b, loc, result, operands, ptx, constraints,
+                                   /*has_side_effects=*/true,
+                                   /*is_align_stack=*/false,
+                                   LLVM::tailcallkind::TailCallKind::None,
+                                   LLVM::AsmDialectAttr(), ArrayAttr())
+      .getResult(0);
+}
+
 SmallVector<Value> KernelBuilder::fenceOperands(ArrayRef<Value> values) {
   SmallVector<Type> types;
   std::string constraints;
@@ -485,13 +501,7 @@ SmallVector<Value> KernelBuilder::fenceOperands(ArrayRef<Value> values) {
   }
   for (size_t i = 0; i < values.size(); ++i)
     constraints += "," + std::to_string(i);
-  Type result = LLVM::LLVMStructType::getLiteral(b.getContext(), types);
-  Value fenced = LLVM::InlineAsmOp::create(
-                     b, loc, result, values, "", constraints,
-                     /*has_side_effects=*/true, /*is_align_stack=*/false,
-                     LLVM::tailcallkind::TailCallKind::None,
-                     LLVM::AsmDialectAttr(), ArrayAttr())
-                     .getResult(0);
+  Value fenced = inlineAsm(types, values, "", constraints);
   SmallVector<Value> parts;
   for (size_t i = 0; i < values.size(); ++i)
     parts.push_back(LLVM::ExtractValueOp::create(b, loc, fenced, i));
@@ -501,23 +511,13 @@ SmallVector<Value> KernelBuilder::fenceOperands(ArrayRef<Value> values) {
 SmallVector<Value> KernelBuilder::warpgroupScores(Value buffer, bool complete) {
   MLIRContext *ctx = b.getContext();
   const int64_t keys = shape.keys, rows = shape.rows;
-  Type i64 = b.getI64Type();
-  auto toI64 = [&](Value v) -> Value {
-    return arith::IndexCastOp::create(b, loc, i64, v);
-  };
   // Q: the warpgroup's 64 rows (8 atoms of 8 rows); K: the buffer's keys.
   // Both K-major: 8-row groups 1024 bytes apart (stride); a k step of 16
   // columns is 32 bytes into a 128-byte row, or the next block of 64.
   Value warpgroup = arith::DivUIOp::create(b, loc, warp, c(4));
-  Value qDesc = descriptor(
-      arith::AddIOp::create(b, loc, tilesAddress,
-                            toI64(add(mul(warpgroup, 64 * 128), qBytesAt))),
-      16, 1024);
+  Value qDesc = descriptor(add(mul(warpgroup, 64 * 128), qBytesAt), 16, 1024);
   Value kDesc =
-      descriptor(arith::AddIOp::create(
-                     b, loc, tilesAddress,
-                     toI64(add(mul(buffer, keys * shape.dqk * 2), kBytesAt))),
-                 16, 1024);
+      descriptor(add(mul(buffer, keys * shape.dqk * 2), kBytesAt), 16, 1024);
   SmallVector<Type> types(keys / 2, f32);
   Type accType = LLVM::LLVMStructType::getLiteral(ctx, types);
   Value acc = LLVM::UndefOp::create(b, loc, accType);
@@ -550,18 +550,12 @@ SmallVector<Value> KernelBuilder::warpgroupScores(Value buffer, bool complete) {
 
 void KernelBuilder::warpgroupAccumulate(MutableArrayRef<Value> acc,
                                         ArrayRef<Value> p, Value buffer) {
-  MLIRContext *ctx = b.getContext();
   const int64_t keys = shape.keys, dv = shape.dv, n = dv / 2;
-  Type i64 = b.getI64Type();
   // V is N-major for this product (its columns contiguous): 8 keys 1024
   // bytes apart (stride), blocks of 64 columns keys * 128 bytes apart
   // (leading); a k step of 16 keys is 2048 bytes.
-  Value vDesc = descriptor(
-      arith::AddIOp::create(
-          b, loc, tilesAddress,
-          arith::IndexCastOp::create(
-              b, loc, i64, add(mul(buffer, keys * dv * 2), vBytesAt))),
-      keys * 128, 1024);
+  Value vDesc =
+      descriptor(add(mul(buffer, keys * dv * 2), vBytesAt), keys * 128, 1024);
   // P's words (mma.sync's A layout, which is wgmma's for registers); NVVM
   // has wgmma with A from shared memory only, so this one is inline PTX.
   auto asWord = [&](Value pair) -> Value {
@@ -604,7 +598,6 @@ void KernelBuilder::warpgroupAccumulate(MutableArrayRef<Value> acc,
     constraints += "," + std::to_string(i);
   constraints += ",r,r,r,r,l,r";
   SmallVector<Type> types(n, f32);
-  Type accType = LLVM::LLVMStructType::getLiteral(ctx, types);
   Value accumulate = ci32(1);
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   for (int64_t kk = 0; kk < keys / 16; ++kk) {
@@ -612,12 +605,7 @@ void KernelBuilder::warpgroupAccumulate(MutableArrayRef<Value> acc,
     operands.append(words.begin() + 4 * kk, words.begin() + 4 * kk + 4);
     operands.push_back(advance(vDesc, kk * 2048));
     operands.push_back(accumulate);
-    Value r = LLVM::InlineAsmOp::create(
-                  b, loc, accType, operands, ptx, constraints,
-                  /*has_side_effects=*/true, /*is_align_stack=*/false,
-                  LLVM::tailcallkind::TailCallKind::None,
-                  LLVM::AsmDialectAttr(), ArrayAttr())
-                  .getResult(0);
+    Value r = inlineAsm(types, operands, ptx, constraints);
     for (int64_t i = 0; i < n; ++i)
       d[i] = LLVM::ExtractValueOp::create(b, loc, r, i);
   }
@@ -940,7 +928,7 @@ void KernelBuilder::build() {
   for (int64_t i = 0; i < 2 * mTiles + mTiles * oTiles * 4; ++i)
     init.push_back(fc(0.0));
 
-  // S = Q K^T on the K tile at row kBase of the K buffers: one
+  // S = Q K^T on K buffer `buffer` (wgmma: warpgroupScores); one
   // ldmatrix.x4 of K (two 8-key tiles, used by every row tile) per step of
   // (k step, key pair), loaded kLoadsAhead steps before its use.
   const int64_t pairs = sTiles / 2;
@@ -950,9 +938,10 @@ void KernelBuilder::build() {
     auto d = mma(lhs, rhs, ArrayRef<Value>(acc).slice(at, 4));
     std::copy(d.begin(), d.end(), acc.begin() + at);
   };
-  auto computeScores = [&](Value kBase) {
+  auto computeScores = [&](Value buffer) {
     if (wgmma)
-      return warpgroupScores(arith::DivUIOp::create(b, loc, kBase, c(keys)));
+      return warpgroupScores(buffer);
+    Value kBase = mul(buffer, keys);
     SmallVector<Value> s(mTiles * sTiles * 4, fc(0.0));
     pipeline(
         dqk / 16 * pairs,
@@ -1013,7 +1002,7 @@ void KernelBuilder::build() {
 
         SmallVector<Value> s =
             overlap ? SmallVector<Value>(state.begin() + scoresAt, state.end())
-                    : computeScores(kBase);
+                    : computeScores(buffer);
         // The first V fragments are read while the softmax runs.
         const int64_t vPairs = oTiles / 2;
         Pipeline vLoads(keys / 16 * vPairs, [&](int64_t i) {
@@ -1079,7 +1068,7 @@ void KernelBuilder::build() {
         SmallVector<Value> nextScores;
         if (overlap && !wgmma) {
           Value following = arith::RemUIOp::create(b, loc, add(j, 1), c(nbuf));
-          nextScores = computeScores(mul(following, keys));
+          nextScores = computeScores(following);
           vLoads.prime();
         }
 
