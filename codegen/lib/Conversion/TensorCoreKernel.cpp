@@ -199,7 +199,8 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     // Blocks of one warpgroup pay only when two share a multiprocessor
     // (not at D = 256: 4 warps a multiprocessor made softcap 47% slower).
     if (blockQ == 0 && shape.rows == 64 &&
-        2 * shape.sharedBytes() > kSharedBytesPerMultiprocessor)
+        2 * (shape.sharedBytes() + kReservedSharedBytesPerBlock) >
+            kSharedBytesPerMultiprocessor)
       setRows(128);
     return shape;
   }

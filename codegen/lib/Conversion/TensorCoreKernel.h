@@ -27,10 +27,12 @@ inline constexpr int64_t kDefaultBlockQ = 128;
 /// mask's scans (sharedMaskScans): two (lo, hi) pairs of i64.
 inline constexpr int64_t kMaskSlotBytes = 32;
 
-/// Dynamic shared memory a block may have on sm_90 (227 KB), and what its
-/// blocks share on a multiprocessor (228 KB).
+/// Dynamic shared memory a block may have on sm_90 (227 KB), what its
+/// blocks share on a multiprocessor (228 KB), and what the system reserves
+/// of it for each block (1 KB).
 inline constexpr int64_t kMaxDynamicSharedBytes = 227 * 1024;
 inline constexpr int64_t kSharedBytesPerMultiprocessor = 228 * 1024;
+inline constexpr int64_t kReservedSharedBytesPerBlock = 1024;
 
 /// warpgroupMma: the 128-byte swizzle of wgmma's shared operands repeats
 /// every 1024 bytes, so the tiles start at a multiple of it (the kernel
