@@ -1208,8 +1208,18 @@ void KernelBuilder::build() {
         }
         Value vec = vector::FromElementsOp::create(
             b, loc, VectorType::get({2}, outElem), pair);
+        // The pair starts at an even column of a row that the launcher
+        // checks is 16-byte aligned ("align 16 ... o"): one store, not two.
+        // Measured on the H100 (docs/BENCHMARKS.md): +6 to +16% with a
+        // mask (window and documents +10%, causal at S = 1k +16%), but
+        // -5% and -8.5% on unmasked heads at S = 4k and 16k (not
+        // understood), which keep two.
+        llvm::MaybeAlign pairAlign;
+        if (spec.mask || modified)
+          pairAlign = llvm::Align(2 * outElem.getIntOrFloatBitWidth() / 8);
         vector::StoreOp::create(b, loc, vec, out,
-                                at(head, q, add(mul(t, 2), n * 8)));
+                                at(head, q, add(mul(t, 2), n * 8)),
+                                /*nontemporal=*/false, pairAlign);
       }
       if (lse) {
         Value first =
