@@ -339,6 +339,9 @@ private:
   Value word(Value pair);
   /// x reduced over the 4 lanes of a row (butterfly over lane bits 0, 1).
   Value quadReduce(Value x, bool max);
+  /// The A fragment of P for 16 keys: the C fragments (4 values each) of
+  /// its two 8-key tiles, from p0 and p1, packed into four operand words.
+  SmallVector<Value, 4> probabilityFragment(const Value *p0, const Value *p1);
 
   // warpgroupMma. The tiles are 128-byte swizzled: a tile of R rows and D
   // columns is D / 64 blocks of R rows of 128 bytes (64 elements), the
@@ -567,12 +570,9 @@ void KernelBuilder::warpgroupAccumulate(MutableArrayRef<Value> acc,
         vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair), 0);
   };
   SmallVector<Value> words;
-  for (int64_t kk = 0; kk < keys / 16; ++kk) {
-    const Value *p0 = &p[(2 * kk) * 4], *p1 = &p[(2 * kk + 1) * 4];
-    for (auto [lo, hi] : {std::pair{p0[0], p0[1]}, std::pair{p0[2], p0[3]},
-                          std::pair{p1[0], p1[1]}, std::pair{p1[2], p1[3]}})
-      words.push_back(asWord(pack(lo, hi)));
-  }
+  for (int64_t kk = 0; kk < keys / 16; ++kk)
+    for (Value w : probabilityFragment(&p[(2 * kk) * 4], &p[(2 * kk + 1) * 4]))
+      words.push_back(asWord(w));
   // The accumulators and P written before the fence.
   SmallVector<Value> fenced(acc.begin(), acc.end());
   fenced.append(words.begin(), words.end());
@@ -614,6 +614,12 @@ void KernelBuilder::warpgroupAccumulate(MutableArrayRef<Value> acc,
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   d = fenceOperands(d);
   std::copy(d.begin(), d.end(), acc.begin());
+}
+
+SmallVector<Value, 4> KernelBuilder::probabilityFragment(const Value *p0,
+                                                         const Value *p1) {
+  return {pack(p0[0], p0[1]), pack(p0[2], p0[3]), pack(p1[0], p1[1]),
+          pack(p1[2], p1[3])};
 }
 
 Value KernelBuilder::quadReduce(Value x, bool max) {
@@ -1160,12 +1166,9 @@ void KernelBuilder::build() {
           vLoads.run([&](int64_t i, ArrayRef<Value> words) {
             int64_t kk = i / vPairs, dp = i % vPairs;
             for (int64_t mt = 0; mt < mTiles; ++mt) {
-              if (dp == 0) {
-                const Value *p0 = &p[scoreAt(mt, 2 * kk, 0)],
-                            *p1 = &p[scoreAt(mt, 2 * kk + 1, 0)];
-                a[mt] = {pack(p0[0], p0[1]), pack(p0[2], p0[3]),
-                         pack(p1[0], p1[1]), pack(p1[2], p1[3])};
-              }
+              if (dp == 0)
+                a[mt] = probabilityFragment(&p[scoreAt(mt, 2 * kk, 0)],
+                                            &p[scoreAt(mt, 2 * kk + 1, 0)]);
               mmaInto(next, accAt(mt, 2 * dp, 0), a[mt], {words[0], words[1]});
               mmaInto(next, accAt(mt, 2 * dp + 1, 0), a[mt],
                       {words[2], words[3]});

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MaskUtils.h"
+#include "attn/Dialect/Attn/Mask/TileGrid.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -127,18 +128,16 @@ IRKeys AndMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   IREmitter ir(builder, loc);
   // Each operand's scans may skip the keys the operands before it hide
   // (IRArgs::kLo): a document's scan of every key becomes a scan of those
-  // before the diagonal. Only ranges that are the same for every lane
-  // bound the next operands (not a lane's share of a scan over data).
+  // before the diagonal. Only analytic operands' ranges, the same for
+  // every lane, bound the next operands (not a lane's share of a scan over
+  // data).
   IRArgs bounded = args;
   bool sameForLanes = true;
   IRKeys keys;
   for (auto [i, e] : llvm::enumerate(getOperands())) {
     IRKeys range = e.buildKVRange(builder, loc, bounded);
     keys = i ? ir.intersect(keys, range) : range;
-    mask::Requirements req;
-    e.addRequirements(req);
-    sameForLanes &= !(req.documents || req.docOffsets || req.blockMask ||
-                      req.maskModRegion);
+    sameForLanes &= mask::isAnalytic(e);
     if (!sameForLanes)
       continue;
     IRKeys bound = keys;
