@@ -144,6 +144,45 @@ func.func @window_d256(%q: tensor<?x8x?x256xbf16>, %k: tensor<?x8x?x256xbf16>, %
 
 // -----
 
+// A mask that shows each row one interval of keys (a causal window),
+// without the overlap: each thread's two rows' [lo, hi) are computed once,
+// a tile is whole when every row's interval covers it (a vote), and a
+// partial tile compares each key, relative to the lane's first, with its
+// row's two bounds in i32. Tiles inside the length are copied from one
+// flat index a thread and row offsets (clamped rows past the length).
+// CHECK-LABEL: module attributes
+// CHECK-SAME: window_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 82944 : i64
+// CHECK: memref.extract_strided_metadata %arg1
+// CHECK: %[[FLATK:.+]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [%{{.+}}], strides: [1]
+// CHECK: scf.if
+// CHECK-COUNT-8: nvgpu.device_async_copy %[[FLATK]][%{{.+}}]
+// CHECK: } else {
+// CHECK-COUNT-8: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
+// CHECK: scf.for
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: %[[KEND:.+]] = arith.addi %[[KSTART:.+]], %c64 : index
+// CHECK-NEXT: arith.cmpi sle, %{{.+}}, %[[KSTART]] : index
+// CHECK-NEXT: arith.cmpi sle, %[[KEND]], %{{.+}} : index
+// CHECK-NEXT: arith.andi
+// CHECK-NEXT: arith.cmpi sle, %{{.+}}, %[[KSTART]] : index
+// CHECK-NEXT: arith.cmpi sle, %[[KEND]], %{{.+}} : index
+// CHECK: nvvm.vote.sync all
+// CHECK: } else {
+// CHECK: %[[LO:.+]] = arith.index_cast %{{.+}} : index to i32
+// CHECK: %[[HI:.+]] = arith.index_cast %{{.+}} : index to i32
+// CHECK: arith.cmpi sle, %[[LO]], %c0_i32 : i32
+// CHECK-NEXT: arith.cmpi sgt, %[[HI]], %c0_i32 : i32
+// CHECK: arith.select %{{.+}}, %{{.+}}, %cst{{.*}} : f32
+// CHECK-NOT: tensor.extract
+// CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+func.func @window_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tensor<?x8x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<causal & window(1023)>}
+      : tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16> -> tensor<?x8x?x128xbf16>
+  return %o : tensor<?x8x?x128xbf16>
+}
+
+// -----
+
 // Masks other than causal (here documents, whose threads meet in 32 bytes
 // of slots): 64-key tiles, two buffers, blocks of 64 rows.
 // CHECK-LABEL: module attributes

@@ -379,38 +379,96 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
                              Value dst, Value dstRow, int64_t rows,
                              int64_t dim) {
   int64_t chunks = dim / 8, total = rows * chunks, threads = shape.threads();
-  for (int64_t base = 0; base < total; base += threads) {
-    Value i = add(tid, base);
-    auto emit = [&](OpBuilder &, Location) {
-      Value r = arith::DivUIOp::create(b, loc, i, c(chunks));
-      Value chunk = arith::RemUIOp::create(b, loc, i, c(chunks));
-      Value col = mul(chunk, 8);
-      Value srcRow = clampToLength(b, loc, add(first, r), len);
-      // Padded rows, or the swizzled blocks of 64 columns (dstRow and
-      // `rows` are multiples of 8, so r % 8 is the row's within its atom).
-      SmallVector<Value, 2> to = {add(dstRow, r), col};
-      if (shape.warpgroupMma) {
-        Value block = arith::DivUIOp::create(b, loc, chunk, c(8));
-        Value swizzled = arith::XOrIOp::create(
-            b, loc, arith::RemUIOp::create(b, loc, chunk, c(8)),
-            arith::RemUIOp::create(b, loc, r, c(8)));
-        to = {add(dstRow, add(mul(block, rows), r)), mul(swizzled, 8)};
-      }
-      nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst, to,
-          src, at(h, srcRow, col), b.getIndexAttr(8), Value(), b.getUnitAttr());
-    };
-    if (base + threads <= total) {
-      emit(b, loc);
-      continue;
-    }
-    Value inside =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(total));
-    auto inRange = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard restore(b);
-    b.setInsertionPointToStart(inRange.thenBlock());
-    emit(b, loc);
+  // A thread's rows are `threads / chunks` apart, its chunk the same in
+  // each. When every row is inside the length, the kernels that do not
+  // compute scores ahead (overlapTiles) address the source as one flat
+  // element index: the first row's, plus multiples of the rows' distance
+  // (the strides are run-time values, the innermost 1), instead of a clamp
+  // and a 64-bit multiply a row. Measured on the H100 (docs/BENCHMARKS.md):
+  // documents +4% with wgmma. Kernels with overlapTiles spilled with it
+  // (causal -18%), as did softcap's at head dim 256 (128 accumulators a
+  // thread); they keep the per-row addresses, as does mma.sync (not
+  // measured). Rows past the length are clamped.
+  const bool flatCopies = shape.warpgroupMma && !shape.overlapTiles &&
+                          std::max(shape.dqk, shape.dv) <= 128 &&
+                          threads % chunks == 0;
+  Value flat, rowStep, firstIndex;
+  if (flatCopies) {
+    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, src);
+    auto strides = meta.getStrides();
+    auto sizes = meta.getSizes();
+    // The flat view spans every element the strides reach.
+    Value span = c(1);
+    for (auto [size, stride] : llvm::zip(sizes, strides))
+      span = add(span, mul(arith::SubIOp::create(b, loc, size, c(1)), stride));
+    flat = memref::ReinterpretCastOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, elem), src,
+        /*offset=*/b.getIndexAttr(0), ArrayRef<OpFoldResult>{span},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    unsigned seqAxis = op.getSeqAxis();
+    rowStep = mul(strides[seqAxis], threads / chunks);
+    Value r = arith::DivUIOp::create(b, loc, tid, c(chunks));
+    Value col = mul(arith::RemUIOp::create(b, loc, tid, c(chunks)), 8);
+    SmallVector<Value, 4> idx = at(h, add(first, r), col);
+    firstIndex = c(0);
+    for (auto [i, stride] : llvm::zip(idx, strides))
+      firstIndex = add(firstIndex, mul(i, stride));
   }
+  auto copies = [&](bool clamp) {
+    for (int64_t base = 0; base < total; base += threads) {
+      Value i = add(tid, base);
+      auto emit = [&](OpBuilder &, Location) {
+        Value r = arith::DivUIOp::create(b, loc, i, c(chunks));
+        Value chunk = arith::RemUIOp::create(b, loc, i, c(chunks));
+        Value col = mul(chunk, 8);
+        Value srcRow = add(first, r);
+        if (clamp)
+          srcRow = clampToLength(b, loc, srcRow, len);
+        // Padded rows, or the swizzled blocks of 64 columns (dstRow and
+        // `rows` are multiples of 8, so r % 8 is the row's within its atom).
+        SmallVector<Value, 2> to = {add(dstRow, r), col};
+        if (shape.warpgroupMma) {
+          Value block = arith::DivUIOp::create(b, loc, chunk, c(8));
+          Value swizzled = arith::XOrIOp::create(
+              b, loc, arith::RemUIOp::create(b, loc, chunk, c(8)),
+              arith::RemUIOp::create(b, loc, r, c(8)));
+          to = {add(dstRow, add(mul(block, rows), r)), mul(swizzled, 8)};
+        }
+        Value from = src;
+        SmallVector<Value, 4> fromAt = at(h, srcRow, col);
+        if (!clamp && flatCopies) {
+          from = flat;
+          fromAt = {add(firstIndex, mul(rowStep, base / threads))};
+        }
+        nvgpu::DeviceAsyncCopyOp::create(
+            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dst, to,
+            from, fromAt, b.getIndexAttr(8), Value(), b.getUnitAttr());
+      };
+      if (base + threads <= total) {
+        emit(b, loc);
+        continue;
+      }
+      Value inside =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(total));
+      auto inRange =
+          scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard restore(b);
+      b.setInsertionPointToStart(inRange.thenBlock());
+      emit(b, loc);
+    }
+  };
+  if (!flatCopies) {
+    copies(/*clamp=*/true);
+    return;
+  }
+  Value whole = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
+                                      add(first, rows), len);
+  auto choice = scf::IfOp::create(b, loc, whole, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard restore(b);
+  b.setInsertionPointToStart(choice.thenBlock());
+  copies(/*clamp=*/false);
+  b.setInsertionPointToStart(choice.elseBlock());
+  copies(/*clamp=*/true);
 }
 
 SmallVector<Value, 4> KernelBuilder::ldmatrix4(Value smem, Value row, Value col,
@@ -806,8 +864,48 @@ void KernelBuilder::build() {
       wargs.scanLanes = c(32);
     }
   }
+  // Masks that show each row one interval of keys (showsKeyIntervals),
+  // with unmodified scores: this thread's rows' [lo, hi), computed once;
+  // the tile tests and the partial tiles' predicates compare keys with
+  // them. Rows past the end take the last valid row's (never stored).
+  // wgmma kernels without overlapTiles only: those with it hold registers
+  // at the limit (causal 246 -> 255). Measured on the H100
+  // (docs/BENCHMARKS.md): document_offsets 0.91 -> 0.27 ms, a 1024 window
+  // unchanged at 237 -> 189 registers.
+  const bool modifiedScores = spec.score || spec.bias;
+  SmallVector<std::pair<Value, Value>> rowKeys;
+  if (spec.mask && !modifiedScores && spec.mask.showsKeyIntervals() && wgmma &&
+      !overlap) {
+    Value lastRow = arith::MaxSIOp::create(b, loc, add(qLen, -1), c(0));
+    for (int64_t mt = 0; mt < shape.rowTiles; ++mt)
+      for (int64_t half = 0; half < 2; ++half) {
+        mask::IRArgs rargs = margs.whole();
+        rargs.qLo =
+            arith::MinSIOp::create(b, loc,
+                                   add(q0, add(mul(warp, 16 * shape.rowTiles),
+                                               add(g, mt * 16 + half * 8))),
+                                   lastRow);
+        rargs.qHi = add(rargs.qLo, 1);
+        rowKeys.push_back(spec.mask.buildKVRange(b, loc, rargs));
+      }
+  }
   auto isTileFull = [&](Value kStart) -> Value {
     Value kEnd = add(kStart, keys);
+    if (!rowKeys.empty()) {
+      Value full = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+      for (auto [l, h] : rowKeys)
+        full = arith::AndIOp::create(
+            b, loc, full,
+            arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, l,
+                                      kStart),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd,
+                                      h)));
+      return NVVM::VoteSyncOp::create(
+          b, loc, b.getI1Type(), ci32(-1), full,
+          NVVM::VoteSyncKindAttr::get(b.getContext(), NVVM::VoteSyncKind::all));
+    }
     Value inLength =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd, kvLen);
     if (!spec.mask)
@@ -1037,6 +1135,40 @@ void KernelBuilder::build() {
             v.push_back(arith::MulFOp::create(b, loc, x, factor));
           return v;
         };
+        // rowKeys: a pair is visible when its key lies in its row's
+        // [lo, hi); relative to this lane's first key, bounds in [0, keys].
+        auto inRowKeys = [&]() {
+          SmallVector<Value> v = fast();
+          Value first = add(kStart, mul(t, 2));
+          auto bound = [&](Value x) -> Value {
+            Value r = arith::MaxSIOp::create(
+                b, loc,
+                arith::MinSIOp::create(
+                    b, loc, arith::SubIOp::create(b, loc, x, first), c(keys)),
+                c(0));
+            return arith::IndexCastOp::create(b, loc, i32, r);
+          };
+          SmallVector<Value> los, his;
+          for (auto [l, h] : rowKeys) {
+            los.push_back(bound(l));
+            his.push_back(bound(h));
+          }
+          for (int64_t mt = 0; mt < mTiles; ++mt)
+            for (int64_t n = 0; n < sTiles; ++n)
+              for (int64_t e = 0; e < 4; ++e) {
+                int64_t row = mt * 2 + e / 2;
+                Value key = ci32(n * 8 + e % 2);
+                Value in = arith::AndIOp::create(
+                    b, loc,
+                    arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
+                                          los[row], key),
+                    arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                          key, his[row]));
+                Value &x = v[scoreAt(mt, n, e)];
+                x = arith::SelectOp::create(b, loc, in, x, fc(ninf));
+              }
+          return v;
+        };
         auto general = [&]() {
           SmallVector<Value> v;
           // Modified scores (natural units) to units of `unit`.
@@ -1066,7 +1198,8 @@ void KernelBuilder::build() {
           b.setInsertionPointToStart(choice.thenBlock());
           scf::YieldOp::create(b, loc, fast());
           b.setInsertionPointToStart(choice.elseBlock());
-          scf::YieldOp::create(b, loc, general());
+          scf::YieldOp::create(b, loc,
+                               rowKeys.empty() ? general() : inRowKeys());
           scores.assign(choice.getResults().begin(), choice.getResults().end());
         }
 

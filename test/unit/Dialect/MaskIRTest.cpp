@@ -358,6 +358,24 @@ protected:
       }
       ranges.push_back(r);
     }
+    // Kinds that show each query one interval of keys: the range of a
+    // single query is exactly its visible keys (showsKeyIntervals).
+    std::vector<RangeCase> singles;
+    if (m.showsKeyIntervals())
+      for (int i = 0; i < kRanges; ++i) {
+        int64_t q = pick(rng, 0, p.qLen - 1);
+        RangeCase r{pick(rng, 0, p.batch - 1), pick(rng, 0, p.heads - 1),
+                    Interval{q, q + 1}, 0, 0};
+        IRArgs a = base;
+        a.b = f.index(r.b);
+        a.h = f.index(r.h);
+        a.qLo = f.index(q);
+        a.qHi = f.index(q + 1);
+        auto [lo, hi] = m.buildKVRange(f.builder, f.loc, a);
+        r.lo = f.yield(lo);
+        r.hi = f.yield(hi);
+        singles.push_back(r);
+      }
     for (int i = 0; i < kHulls; ++i) {
       // Every other hull covers all pairs, the rest a random sub-box.
       RangeCase r{-1, -1, span(p.qLen), 0, 0};
@@ -439,6 +457,20 @@ protected:
                       << ref.lo << "," << ref.hi << "), the IR says [" << ir.lo
                       << "," << ir.hi << ")";
         return false;
+      }
+    }
+    for (const RangeCase &c : singles) {
+      Interval ir{intOf(values[c.lo]), intOf(values[c.hi])};
+      for (int64_t k = 0; k < p.kvLen; ++k) {
+        bool shown = ir.lo <= k && k < ir.hi;
+        if (m.isVisible(Point{c.b, c.h, c.q.lo, k}, mctx) != shown) {
+          ADD_FAILURE() << what << ": query " << c.q.lo << " (b=" << c.b
+                        << ", h=" << c.h << ") sees key " << k
+                        << (shown ? " not" : "") << ", but its IR range ["
+                        << ir.lo << "," << ir.hi
+                        << ") claims to be exactly its keys";
+          return false;
+        }
       }
     }
     for (const TileCase &c : tiles) {
@@ -607,6 +639,35 @@ TEST_F(MaskIRTest, AndOrOfExactKinds) {
 }
 
 /// Random compositions of every kind: never wrong.
+// Which kinds claim one interval of keys a query: the claim lets a kernel
+// test pairs against two bounds a row, so a wrong one shows keys the mask
+// hides. The sweeps check each claim made against isVisible.
+TEST_F(MaskIRTest, KeyIntervalClaims) {
+  for (auto [text, claimed] : std::vector<std::pair<const char *, bool>>{
+           {"all", true},
+           {"causal", true},
+           {"causal(bottom_right)", true},
+           {"window(3, 1)", true},
+           {"causal & window(7)", true},
+           {"chunk(8, 3)", true},
+           {"prefix(5)", true},
+           {"document(offsets)", true},
+           {"causal & document(offsets)", true},
+           {"document", false},
+           {"causal & document", false},
+           {"sink(2)", false},
+           {"causal & sink(2)", false},
+           {"causal | prefix(5)", false},
+           {"dilated(4, 2)", false},
+           {"!causal", false},
+           {"mask_mod", false}}) {
+    std::string error;
+    MaskExprAttrInterface m = parseMask(*ctx, text, &error);
+    ASSERT_TRUE(m) << text << ": " << error;
+    EXPECT_EQ(m.showsKeyIntervals(), claimed) << text;
+  }
+}
+
 TEST_F(MaskIRTest, RandomCompositions) {
   std::vector<MaskGenerator> leaves = {
       genCausal,         genWindow,

@@ -44,6 +44,7 @@ Value AllMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                                 const IRArgs &) const {
   return IREmitter(builder, loc).boolean(true);
 }
+bool AllMaskAttr::showsKeyIntervals() const { return true; }
 Value AllMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                                    const IRArgs &) const {
   return IREmitter(builder, loc).boolean(true);
@@ -75,6 +76,7 @@ Value CausalMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                           buildDiagonalOffset(e, getAlignment(), args),
                           -kUnbounded, 0);
 }
+bool CausalMaskAttr::showsKeyIntervals() const { return true; }
 IRKeys CausalMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                     const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -128,6 +130,7 @@ Value WindowMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                           buildDiagonalOffset(e, getAlignment(), args),
                           -getLeft(), getRight());
 }
+bool WindowMaskAttr::showsKeyIntervals() const { return true; }
 IRKeys WindowMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                     const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -216,6 +219,7 @@ Value PrefixMaskAttr::buildVisible(OpBuilder &builder, Location loc,
   return e.land(e.cmp(CmpIPredicate::slt, args.q, getLength()),
                 e.cmp(CmpIPredicate::slt, args.k, getLength()));
 }
+bool PrefixMaskAttr::showsKeyIntervals() const { return true; }
 IRKeys PrefixMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                     const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -285,6 +289,7 @@ Value ChunkMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                buildChunkOf(e, args.q, getSize(), getShift()),
                buildChunkOf(e, args.k, getSize(), getShift()));
 }
+bool ChunkMaskAttr::showsKeyIntervals() const { return true; }
 IRKeys ChunkMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                    const IRArgs &args) const {
   IREmitter e(builder, loc);

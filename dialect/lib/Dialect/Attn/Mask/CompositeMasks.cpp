@@ -123,6 +123,12 @@ Value AndMaskAttr::buildVisible(OpBuilder &builder, Location loc,
       },
       [&](Value x, Value y) { return ir.land(x, y); });
 }
+/// Intervals intersect to an interval (buildKVRange intersects them).
+bool AndMaskAttr::showsKeyIntervals() const {
+  return llvm::all_of(getOperands(), [](MaskExprAttrInterface e) {
+    return e.showsKeyIntervals();
+  });
+}
 IRKeys AndMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                  const IRArgs &args) const {
   IREmitter ir(builder, loc);

@@ -282,6 +282,8 @@ Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                 e.cmp(CmpIPredicate::sge, d, e.index(0)));
 }
 
+/// Documents given by offsets are contiguous; ids may repeat anywhere.
+bool DocumentMaskAttr::showsKeyIntervals() const { return getFromOffsets(); }
 IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                       const IRArgs &args) const {
   IREmitter e(builder, loc);

@@ -24,13 +24,13 @@ class Attn_MaskKind<string name, list<string> overrides = []>
   let attrName = "attn.mask." # name;
 }
 
-def Attn_AllMask : Attn_MaskKind<"AllMask", ["buildTileIsFull"]> {
+def Attn_AllMask : Attn_MaskKind<"AllMask", ["buildTileIsFull", "showsKeyIntervals"]> {
   let summary = "`all`: every key is visible";
   let description = [{ The identity of `&`. `!all` hides everything. }];
   let genVerifyDecl = 0;
 }
 
-def Attn_CausalMask : Attn_MaskKind<"CausalMask", ["buildKVRange", "buildTileIsFull"]> {
+def Attn_CausalMask : Attn_MaskKind<"CausalMask", ["buildKVRange", "buildTileIsFull", "showsKeyIntervals"]> {
   let summary = "`causal` / `causal(bottom_right)`: k <= q (+ Sk - Sq)";
   let description = [{
     Top-left alignment (the default) keeps k <= q; bottom-right keeps
@@ -40,7 +40,7 @@ def Attn_CausalMask : Attn_MaskKind<"CausalMask", ["buildKVRange", "buildTileIsF
   let genVerifyDecl = 0;
 }
 
-def Attn_WindowMask : Attn_MaskKind<"WindowMask", ["buildKVRange", "buildTileIsFull"]> {
+def Attn_WindowMask : Attn_MaskKind<"WindowMask", ["buildKVRange", "buildTileIsFull", "showsKeyIntervals"]> {
   let summary = "`window(left[, right][, bottom_right])`: q - left <= k <= q + right";
   let description = [{
     A sliding window around the (aligned) diagonal. `window(n)` is
@@ -56,7 +56,7 @@ def Attn_SinkMask : Attn_MaskKind<"SinkMask", ["buildKVRange", "buildTileIsFull"
   let parameters = (ins "int64_t":$count);
 }
 
-def Attn_PrefixMask : Attn_MaskKind<"PrefixMask", ["buildKVRange", "buildTileIsFull"]> {
+def Attn_PrefixMask : Attn_MaskKind<"PrefixMask", ["buildKVRange", "buildTileIsFull", "showsKeyIntervals"]> {
   let summary = "`prefix(n)`: the first n queries see the first n keys";
   let description = [{
     The bidirectional block of a prefix LM: q < n and k < n. A prefix LM is
@@ -65,7 +65,7 @@ def Attn_PrefixMask : Attn_MaskKind<"PrefixMask", ["buildKVRange", "buildTileIsF
   let parameters = (ins "int64_t":$length);
 }
 
-def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements", "buildKVRange", "buildTileIsFull"]> {
+def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements", "buildKVRange", "buildTileIsFull", "showsKeyIntervals"]> {
   let summary = "`document` / `document(offsets)`: same document only";
   let description = [{
     Packed sequences: q sees k only when both lie in the same document. The
@@ -77,7 +77,7 @@ def Attn_DocumentMask : Attn_MaskKind<"DocumentMask", ["addRequirements", "build
   let genVerifyDecl = 0;
 }
 
-def Attn_ChunkMask : Attn_MaskKind<"ChunkMask", ["buildKVRange", "buildTileIsFull"]> {
+def Attn_ChunkMask : Attn_MaskKind<"ChunkMask", ["buildKVRange", "buildTileIsFull", "showsKeyIntervals"]> {
   let summary = "`chunk(size[, shift])`: same chunk of `size` tokens";
   let description = [{
     Block Transformer / SCCA: chunk(i) = floor((i + shift) / size); q sees k
@@ -169,7 +169,7 @@ def Attn_HeadsMask : Attn_MaskKind<"HeadsMask", ["verifyShape", "addRequirements
   }];
 }
 
-def Attn_AndMask : Attn_MaskKind<"AndMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence", "buildKVRange", "buildTileIsFull"]> {
+def Attn_AndMask : Attn_MaskKind<"AndMask", ["verifyShape", "addRequirements", "dependsOnHead", "getPrecedence", "buildKVRange", "buildTileIsFull", "showsKeyIntervals"]> {
   let summary = "`a & b`: visible in both";
   let description = [{ Conservative composition of the operands' classes. }];
   let parameters = (ins ArrayRefParameter<"::attn::MaskExprAttrInterface">:$operands);

@@ -72,6 +72,12 @@ def Attn_MaskExprInterface : AttrInterface<"MaskExprAttrInterface"> {
         return ::mlir::arith::ConstantIntOp::create(
             builder, loc, builder.getI1Type(), 0);
       }]>,
+    InterfaceMethod<[{
+      Whether the keys every single query sees form one interval, so that
+      buildKVRange of the queries [q, q + 1) is exactly that query's visible
+      keys, not a hull around them. A kernel may then test a pair by
+      comparing its key with its row's two bounds. Default: false.
+    }], "bool", "showsKeyIntervals", (ins), [{}], [{ return false; }]>,
     InterfaceMethod<[{Binding strength for printing: 1 or, 2 and, 3 others.}],
       "int", "getPrecedence", (ins), [{}], [{ return 3; }]>
   ];
