@@ -148,19 +148,17 @@ func.func @window_d256(%q: tensor<?x8x?x256xbf16>, %k: tensor<?x8x?x256xbf16>, %
 // without the overlap: each thread's two rows' [lo, hi) are computed once,
 // a tile is whole when every row's interval covers it (a vote), and a
 // partial tile compares each key, relative to the lane's first, with its
-// row's two bounds in i32. Tiles inside the length are copied from one
-// flat index a thread and row offsets (clamped rows past the length).
+// row's two bounds in i32. Such kernels need few registers: 48-key tiles
+// and a bound of 168 registers let three blocks share a multiprocessor.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: window_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 82944 : i64
-// CHECK: memref.extract_strided_metadata %arg1
-// CHECK: %[[FLATK:.+]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [%{{.+}}], strides: [1]
-// CHECK: scf.if
-// CHECK-COUNT-8: nvgpu.device_async_copy %[[FLATK]][%{{.+}}]
-// CHECK: } else {
-// CHECK-COUNT-8: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
+// CHECK-SAME: window_d128 = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 66560 : i64
+// CHECK: gpu.func @window_d128
+// CHECK-SAME: nvvm.maxnreg = 168 : i32
+// CHECK-NOT: memref.reinterpret_cast
 // CHECK: scf.for
+// CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 48, k = 16>
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK: %[[KEND:.+]] = arith.addi %[[KSTART:.+]], %c64 : index
+// CHECK: %[[KEND:.+]] = arith.addi %[[KSTART:.+]], %c48 : index
 // CHECK-NEXT: arith.cmpi sle, %{{.+}}, %[[KSTART]] : index
 // CHECK-NEXT: arith.cmpi sle, %[[KEND]], %{{.+}} : index
 // CHECK-NEXT: arith.andi
@@ -187,6 +185,14 @@ func.func @window_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %
 // of slots): 64-key tiles, two buffers, blocks of 64 rows.
 // CHECK-LABEL: module attributes
 // CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 82976 : i64
+// Tiles inside the length are copied from one flat index a thread plus
+// row offsets; rows of a tile past the length are clamped one by one.
+// CHECK: memref.extract_strided_metadata %arg1
+// CHECK: %[[FLATK:.+]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [%{{.+}}], strides: [1]
+// CHECK: scf.if
+// CHECK-COUNT-8: nvgpu.device_async_copy %[[FLATK]][%{{.+}}]
+// CHECK: } else {
+// CHECK-COUNT-8: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
 // CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
 // CHECK: nvvm.vote.sync all
 // CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16

@@ -212,11 +212,12 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
         b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
     // Without a register bound ptxas aims at several blocks a
     // multiprocessor and spills the tensor-core kernel's fragments; allow
-    // what one block may have (65536 registers a multiprocessor).
+    // the share of the blocks the geometry means to fit (65536 registers a
+    // multiprocessor).
     if (tensorCore)
       kernel->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
-                      b.getI32IntegerAttr(static_cast<int32_t>(
-                          std::min<int64_t>(255, 65536 / threads / 8 * 8))));
+                      b.getI32IntegerAttr(
+                          static_cast<int32_t>(tensorCore->maxRegisters())));
     // What the package writer needs: the entry's signature and geometry,
     // kept on the top module (the kernel itself becomes PTX).
     fn->getParentOfType<ModuleOp>()->setAttr(

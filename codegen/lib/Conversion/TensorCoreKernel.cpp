@@ -183,8 +183,20 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     int64_t cost = perElement ? 0 : visibilityCost(op);
     bool cheap =
         !perElement && !shape.sharedMaskScans && cost <= kWarpgroupOverlapCost;
+    // Masks that show each row one interval of keys, with unmodified
+    // scores, test a partial tile's pairs against two bounds a row, and
+    // their kernel needs about 150 registers a thread: 48-key tiles let
+    // three blocks of one warpgroup share a multiprocessor (66 KB of shared
+    // memory and 168 registers each). A 1024 window: 305-309 -> 317-319
+    // TFLOP/s on the H100; 32-key tiles ran 290-294 (docs/BENCHMARKS.md).
+    const bool intervals = !cheap && !perElement && width <= 128 &&
+                           op.getMaskAttr() &&
+                           op.getMaskExpr().showsKeyIntervals();
     if (cheap) {
       shape.keys = width <= 128 ? 128 : 64;
+    } else if (intervals) {
+      shape.keys = 48;
+      shape.blocksPerMultiprocessor = 3;
     } else {
       shape.keys = cost > kOverlapVisibilityCost ? 32 : 64;
     }
@@ -387,9 +399,12 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
   // and a 64-bit multiply a row. Measured on the H100 (docs/BENCHMARKS.md):
   // documents +4% with wgmma. Kernels with overlapTiles spilled with it
   // (causal -18%), as did softcap's at head dim 256 (128 accumulators a
-  // thread); they keep the per-row addresses, as does mma.sync (not
-  // measured). Rows past the length are clamped.
+  // thread), and it takes the window kernel from 150 to 185 registers, more
+  // than three blocks a multiprocessor leave; they keep the per-row
+  // addresses, as does mma.sync (not measured). Rows past the length are
+  // clamped.
   const bool flatCopies = shape.warpgroupMma && !shape.overlapTiles &&
+                          shape.blocksPerMultiprocessor == 1 &&
                           std::max(shape.dqk, shape.dv) <= 128 &&
                           threads % chunks == 0;
   Value flat, rowStep, firstIndex;

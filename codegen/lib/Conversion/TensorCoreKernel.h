@@ -16,6 +16,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <algorithm>
+
 namespace attn {
 
 /// Query rows a block when block-q leaves the choice to the lowering (0):
@@ -64,12 +66,20 @@ struct TensorCoreShape {
   /// cores from 128-byte-swizzled shared tiles (P from registers); the
   /// softmax works on the same fragment layout as mma.sync's.
   bool warpgroupMma = false;
+  /// Blocks a multiprocessor is meant to hold: ptxas is given their share
+  /// of the register file (65536 / (threads x blocks), at most 255).
+  int64_t blocksPerMultiprocessor = 1;
   int64_t dqk = 0, dv = 0;
   /// The query fragments stay in registers for the whole key loop (Dqk <=
   /// 128); else they are read from shared memory for each tile.
   bool queryInRegisters = true;
 
   int64_t threads() const { return warps * 32; }
+  /// The register bound a thread: the register file's share of one block.
+  int64_t maxRegisters() const {
+    return std::min<int64_t>(
+        255, 65536 / (threads() * blocksPerMultiprocessor) / 8 * 8);
+  }
   /// Elements a shared-memory row takes: the head dim and 8 elements (16
   /// bytes) of padding, so that the 8 rows one ldmatrix phase reads fall in
   /// distinct banks.

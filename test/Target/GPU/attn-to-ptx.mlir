@@ -19,13 +19,13 @@
 // PKG-NEXT: target sm_90a
 // PKG-NEXT: entry window_gqa
 // On sm_90a a D = 128 kernel runs its products on wgmma. Masked by a
-// window, it takes blocks of one warpgroup of 64 rows (128 threads; two
-// blocks a multiprocessor) and 64-key tiles; shared memory holds the
-// swizzled query tile and two buffers of K and V (2 x (64 x 128 + 2 x 64 x
-// 256) bytes) and 1024 bytes to align them.
+// window (one interval of keys a row), it takes blocks of one warpgroup of
+// 64 rows (128 threads; three blocks a multiprocessor) and 48-key tiles;
+// shared memory holds the swizzled query tile and two buffers of K and V
+// (2 x (64 x 128 + 2 x 48 x 256) bytes) and 1024 bytes to align them.
 // PKG-NEXT: block 128
 // PKG-NEXT: grid cdiv(SQ,64) 8 B
-// PKG-NEXT: shared 82944
+// PKG-NEXT: shared 66560
 // cp.async copies 16-byte pieces of Q, K and V rows: the launcher checks
 // their alignment.
 // PKG-NEXT: align 16 q k v o
@@ -55,13 +55,13 @@
 // PKG-NOT:  mma.sync.aligned
 // S = Q K^T with both operands in shared memory (8 k steps of 16), the
 // first one not accumulating; then O += P V with P in registers and V
-// transposed (4 k steps of 16 keys). Each is fenced, committed and waited.
+// transposed (3 k steps of 16 keys). Each is fenced, committed and waited.
 // SS:           wgmma.fence.sync.aligned
-// SS-COUNT-8:   wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// SS-COUNT-8:   wgmma.mma_async.sync.aligned.m64n48k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
 // SS:           wgmma.commit_group.sync.aligned
 // SS-NEXT:      wgmma.wait_group.sync.aligned 0
 // RS:           wgmma.fence.sync.aligned
-// RS-COUNT-4:   wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
+// RS-COUNT-3:   wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
 // RS:           wgmma.commit_group.sync.aligned
 // RS-NEXT:      wgmma.wait_group.sync.aligned 0
 
