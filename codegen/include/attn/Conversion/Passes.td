@@ -81,7 +81,10 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     of 128 rows, 128-key tiles (64 at D = 256) and three buffers, the next
     tile's S = Q K^T issued before this tile's softmax; other masks: blocks
     of 64 rows (128 where two would not share a multiprocessor) and 64-key
-    tiles.
+    tiles. Masks that show each query one interval of keys
+    (showsKeyIntervals) with unmodified scores test partial tiles against
+    each row's [lo, hi) and take 48-key tiles, three blocks a
+    multiprocessor (168 registers a thread).
 
     Other entries (and tensor-cores=false) get the scalar kernel: blocks of
     R x L threads, R query rows of one head a block (block-q, fewer to keep
