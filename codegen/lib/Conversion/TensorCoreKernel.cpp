@@ -189,12 +189,11 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     // three blocks of one warpgroup share a multiprocessor (66 KB of shared
     // memory and 168 registers each). A 1024 window: 305-309 -> 317-319
     // TFLOP/s on the H100; 32-key tiles ran 290-294 (docs/BENCHMARKS.md).
-    const bool intervals = !cheap && !perElement && width <= 128 &&
-                           op.getMaskAttr() &&
-                           op.getMaskExpr().showsKeyIntervals();
+    shape.keyIntervals = !cheap && !perElement && op.getMaskAttr() &&
+                         op.getMaskExpr().showsKeyIntervals();
     if (cheap) {
       shape.keys = width <= 128 ? 128 : 64;
-    } else if (intervals) {
+    } else if (shape.keyIntervals && width <= 128) {
       shape.keys = 48;
       shape.blocksPerMultiprocessor = 3;
     } else {
@@ -879,18 +878,15 @@ void KernelBuilder::build() {
       wargs.scanLanes = c(32);
     }
   }
-  // Masks that show each row one interval of keys (showsKeyIntervals),
-  // with unmodified scores: this thread's rows' [lo, hi), computed once;
-  // the tile tests and the partial tiles' predicates compare keys with
-  // them. Rows past the end take the last valid row's (never stored).
-  // wgmma kernels without overlapTiles only: those with it hold registers
-  // at the limit (causal 246 -> 255). Measured on the H100
-  // (docs/BENCHMARKS.md): document_offsets 0.91 -> 0.27 ms, a 1024 window
-  // unchanged at 237 -> 189 registers.
-  const bool modifiedScores = spec.score || spec.bias;
+  // keyIntervals: this thread's rows' [lo, hi), computed once; the tile
+  // tests and the partial tiles' predicates compare keys with them. Rows
+  // past the end take the last valid row's (never stored). Not with
+  // overlapTiles, whose kernels hold registers at the limit (causal 246 ->
+  // 255). Measured on the H100 (docs/BENCHMARKS.md): document_offsets 0.60
+  // -> 0.26 ms; a 1024 window's kernel 237 -> 150 registers, which its
+  // geometry turns into a third block a multiprocessor.
   SmallVector<std::pair<Value, Value>> rowKeys;
-  if (spec.mask && !modifiedScores && spec.mask.showsKeyIntervals() && wgmma &&
-      !overlap) {
+  if (shape.keyIntervals) {
     Value lastRow = arith::MaxSIOp::create(b, loc, add(qLen, -1), c(0));
     for (int64_t mt = 0; mt < shape.rowTiles; ++mt)
       for (int64_t half = 0; half < 2; ++half) {

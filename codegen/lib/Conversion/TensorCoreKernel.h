@@ -66,6 +66,11 @@ struct TensorCoreShape {
   /// cores from 128-byte-swizzled shared tiles (P from registers); the
   /// softmax works on the same fragment layout as mma.sync's.
   bool warpgroupMma = false;
+  /// The mask shows each row one interval of keys (showsKeyIntervals) and
+  /// the scores are unmodified: the kernel computes each row's [lo, hi)
+  /// once and tests tiles, and a partial tile's pairs, against them (wgmma
+  /// kernels without overlapTiles).
+  bool keyIntervals = false;
   /// Blocks a multiprocessor is meant to hold: ptxas is given their share
   /// of the register file (65536 / (threads x blocks), at most 255).
   int64_t blocksPerMultiprocessor = 1;
