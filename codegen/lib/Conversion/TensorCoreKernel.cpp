@@ -198,6 +198,12 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
       shape.blocksPerMultiprocessor = 3;
     } else {
       shape.keys = cost > kOverlapVisibilityCost ? 32 : 64;
+      // One-block kernels without the overlap have the registers for flat
+      // copies: documents +4% on the H100. With the overlap they spilled
+      // (causal -18%), as did softcap at D = 256 (128 accumulators a
+      // thread), and they take the window kernel from 150 to 185
+      // registers, more than three blocks leave (docs/BENCHMARKS.md).
+      shape.flatCopies = width <= 128;
     }
     shape.overlapTiles = cheap;
     auto setRows = [&](int64_t rows) {
@@ -391,21 +397,11 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
                              int64_t dim) {
   int64_t chunks = dim / 8, total = rows * chunks, threads = shape.threads();
   // A thread's rows are `threads / chunks` apart, its chunk the same in
-  // each. When every row is inside the length, the kernels that do not
-  // compute scores ahead (overlapTiles) address the source as one flat
-  // element index: the first row's, plus multiples of the rows' distance
-  // (the strides are run-time values, the innermost 1), instead of a clamp
-  // and a 64-bit multiply a row. Measured on the H100 (docs/BENCHMARKS.md):
-  // documents +4% with wgmma. Kernels with overlapTiles spilled with it
-  // (causal -18%), as did softcap's at head dim 256 (128 accumulators a
-  // thread), and it takes the window kernel from 150 to 185 registers, more
-  // than three blocks a multiprocessor leave; they keep the per-row
-  // addresses, as does mma.sync (not measured). Rows past the length are
-  // clamped.
-  const bool flatCopies = shape.warpgroupMma && !shape.overlapTiles &&
-                          shape.blocksPerMultiprocessor == 1 &&
-                          std::max(shape.dqk, shape.dv) <= 128 &&
-                          threads % chunks == 0;
+  // each. With flatCopies and every row inside the length, the source is
+  // one flat element index, the first row's, plus multiples of the rows'
+  // distance (the strides are run-time values, the innermost 1); else each
+  // row is clamped to the length and addressed on its own.
+  const bool flatCopies = shape.flatCopies && threads % chunks == 0;
   Value flat, rowStep, firstIndex;
   if (flatCopies) {
     auto meta = memref::ExtractStridedMetadataOp::create(b, loc, src);
@@ -435,9 +431,8 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
         Value r = arith::DivUIOp::create(b, loc, i, c(chunks));
         Value chunk = arith::RemUIOp::create(b, loc, i, c(chunks));
         Value col = mul(chunk, 8);
-        Value srcRow = add(first, r);
-        if (clamp)
-          srcRow = clampToLength(b, loc, srcRow, len);
+        Value srcRow =
+            clamp ? clampToLength(b, loc, add(first, r), len) : Value();
         // Padded rows, or the swizzled blocks of 64 columns (dstRow and
         // `rows` are multiples of 8, so r % 8 is the row's within its atom).
         SmallVector<Value, 2> to = {add(dstRow, r), col};
@@ -449,8 +444,10 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
           to = {add(dstRow, add(mul(block, rows), r)), mul(swizzled, 8)};
         }
         Value from = src;
-        SmallVector<Value, 4> fromAt = at(h, srcRow, col);
-        if (!clamp && flatCopies) {
+        SmallVector<Value, 4> fromAt;
+        if (clamp) {
+          fromAt = at(h, srcRow, col);
+        } else {
           from = flat;
           fromAt = {add(firstIndex, mul(rowStep, base / threads))};
         }

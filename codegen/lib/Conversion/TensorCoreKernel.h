@@ -71,6 +71,10 @@ struct TensorCoreShape {
   /// once and tests tiles, and a partial tile's pairs, against them (wgmma
   /// kernels without overlapTiles).
   bool keyIntervals = false;
+  /// Copies of tiles inside the length address the source from one flat
+  /// index a thread (an add a row instead of a clamp and a 64-bit multiply),
+  /// where the kernel has the registers for it.
+  bool flatCopies = false;
   /// Blocks a multiprocessor is meant to hold: ptxas is given their share
   /// of the register file (65536 / (threads x blocks), at most 255).
   int64_t blocksPerMultiprocessor = 1;
