@@ -38,10 +38,10 @@ bench_spec() {  # NAME HQ HKV D MASK [EXTRA_ARGS EXTRA_OPERANDS]
   local name=$1 hq=$2 hkv=$3 d=$4 mask=$5
   local qt="tensor<?x${hq}x?x${d}xbf16>" kt="tensor<?x${hkv}x?x${d}xbf16>"
   local args="%q: $qt, %k: $kt, %v: $kt" operands="" attrs=""
-  if [ "$mask" = document ]; then
+  if [ "$mask" = document ] || [ "$mask" = "document(offsets)" ]; then
     args="$args, %qs: tensor<?x?xi32>, %ks: tensor<?x?xi32>"
     operands=" segments(%qs, %ks : tensor<?x?xi32>, tensor<?x?xi32>)"
-    attrs="{mask = #attn.mask<causal & document>}"
+    attrs="{mask = #attn.mask<causal & $mask>}"
   elif [ -n "$mask" ]; then
     attrs="{mask = #attn.mask<$mask>}"
   fi
@@ -61,5 +61,6 @@ done
 bench_spec gqa-d128-causal 32 8 128 causal
 bench_spec window1024-d128 16 16 128 "causal & window(1023)"
 bench_spec document-d128 16 16 128 document
+bench_spec document-offsets-d128 16 16 128 "document(offsets)"
 bench_spec decode-d128 32 8 128 ""
 du -sh "$work"

@@ -123,7 +123,7 @@ def expected_inputs(w):
            ("k", [w.batch, w.kv_heads, w.kv_len, w.head_dim]),
            ("v", [w.batch, w.kv_heads, w.kv_len, w.head_dim])]
     if w.mask == "document":
-        out += [("qs", [w.batch, w.q_len]), ("ks", [w.batch, w.kv_len])]
+        out += [("qs", w.doc_operand_shape()), ("ks", w.doc_operand_shape())]
     return out
 
 
@@ -376,10 +376,15 @@ def run_ours(case, args):
     with tempfile.TemporaryDirectory(prefix="attn-bench-",
                                      dir=args.tmpdir) as tmp:
         inputs = []
-        for (stem, _), tensor in zip(expected_inputs(w), (q, k, v, ids, ids)):
+        docs = ids
+        if w.mask == "document" and w.doc_format == "offsets":
+            docs = np.array(w.document_starts(), dtype=np.int32)
+        for (stem, _), tensor in zip(expected_inputs(w),
+                                     (q, k, v, docs, docs)):
             path = os.path.join(tmp, stem + ".npy")
             if stem in ("qs", "ks"):
-                array = tensor.cpu().numpy().astype(np.int32)
+                array = np.asarray(tensor.cpu() if hasattr(tensor, "cpu")
+                                   else tensor).astype(np.int32)
             else:  # bf16 -> float32 is exact; attn-launch rounds back
                 array = tensor.cpu().float().numpy()
             np.save(path, array)

@@ -106,6 +106,38 @@ class VisiblePairs(unittest.TestCase):
             self.assertEqual(wl.document_pairs(row), sum(
                 n * (n + 1) // 2 for n in lengths.values()))
 
+    def test_document_starts_are_the_runs(self):
+        # Each row's starts rebuild its ids: position i lies in document
+        # (number of starts <= i) - 1; shorter rows end in repeated S.
+        w = wl.find("document-offsets-d128-s8192-causal")
+        ids, starts = w.segment_ids(), w.document_starts()
+        self.assertEqual(len({len(r) for r in starts}), 1)
+        for row, st in zip(ids, starts):
+            self.assertEqual(st[0], 0)
+            self.assertEqual(st[-1], w.q_len)
+            self.assertEqual(st, sorted(st))
+            run = [sum(1 for x in st if x <= i) - 1 for i in range(len(row))]
+            self.assertEqual(run, row)
+        self.assertEqual(w.doc_operand_shape(), [w.batch, len(starts[0])])
+        self.assertEqual(wl.document_starts([[0, 0, 1], [0, 0, 0]], 3),
+                         [[0, 2, 3], [0, 3, 3]])
+
+    def test_document_starts_refuse_what_they_cannot_say(self):
+        with self.assertRaises(ValueError):
+            wl.document_starts([[0, 1, 0]], 3)  # document 0 in two runs
+        with self.assertRaises(ValueError):
+            wl.document_starts([[0, 0, -1]], 3)  # padding
+
+    def test_offsets_workload_is_the_ids_workload(self):
+        ids = wl.find("document-d128-s8192-causal")
+        off = wl.find("document-offsets-d128-s8192-causal")
+        self.assertEqual(off.segment_ids(), ids.segment_ids())
+        self.assertEqual(off.flops(), ids.flops())
+        self.assertEqual(off.package_name, "document-offsets-d128")
+        self.assertIn("offsets", off.mask_text())
+        with self.assertRaises(ValueError):
+            small("document", doc_min=1, doc_max=2, doc_format="lengths")
+
     def test_dense(self):
         w = small("none", b=3, sq=5, sk=11)
         self.assertEqual(w.visible_pairs(), 3 * 5 * 11)
@@ -205,7 +237,8 @@ class Grid(unittest.TestCase):
         picked = wl.select(self.grid, ["^gqa", "^decode"])
         self.assertEqual(len(picked), 2)
         self.assertEqual(len(wl.select(self.grid, [])), len(self.grid))
-        self.assertEqual(len(wl.select(self.grid, ["causal"])), 18 + 3)
+        # 18 FA3 rows, GQA, window, documents as ids and as offsets
+        self.assertEqual(len(wl.select(self.grid, ["causal"])), 18 + 4)
 
     def test_workload_validation(self):
         with self.assertRaises(ValueError):
@@ -443,6 +476,10 @@ class Manifest(unittest.TestCase):
         g = wl.find("gqa32x8-d128-s4096-causal")
         self.assertEqual(run_bench.expected_inputs(g)[1][1],
                          [4, 8, 4096, 128])
+        off = wl.find("document-offsets-d128-s8192-causal")
+        starts = len(off.document_starts()[0])
+        self.assertEqual(run_bench.expected_inputs(off)[3:],
+                         [("qs", [2, starts]), ("ks", [2, starts])])
 
 
 def fake_records():

@@ -18,6 +18,12 @@ positions counted from 0):
                                            `causal & window(W - 1)`)
   document  k <= q and ids[b, k] == ids[b, q] and ids[b, q] >= 0
 
+Document workloads hand our kernel the documents in one of two forms: the
+segment ids themselves ([B, S], doc_format "ids": attn's `document`), or
+the cumulative document starts ([B, N + 1], doc_format "offsets": attn's
+`document(offsets)`, FlashAttention's cu_seqlens). Both describe the same
+mask; the peers always get the ids (FlexAttention's mask_mod reads them).
+
 FLOPs are 4 * B * Hq * (visible pairs of one head) * D: two matrix products
 (Q K^T and P V), 2 FLOPs per multiply-add, counted only where the mask lets a
 key through; the masks here do not depend on the head.
@@ -40,6 +46,7 @@ FULL_REFERENCE_BELOW = 2048
 ROW_SAMPLE = 256
 
 MASKS = ("none", "causal", "window", "document")
+DOC_FORMATS = ("ids", "offsets")
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Workload:
     doc_min: int = 0  # mask == "document": document lengths drawn in
     doc_max: int = 0  # [doc_min, doc_max], the last one cut to fit
     seed: int = 0  # inputs and segment ids derive from it
+    doc_format: str = "ids"  # mask == "document": what our kernel reads
 
     def __post_init__(self):
         if self.mask not in MASKS:
@@ -72,6 +80,8 @@ class Workload:
                 raise ValueError("document masks need q_len == kv_len")
             if not 1 <= self.doc_min <= self.doc_max:
                 raise ValueError("document masks need 1 <= doc_min <= doc_max")
+        if self.doc_format not in DOC_FORMATS:
+            raise ValueError("unknown document format %r" % self.doc_format)
 
     @property
     def gqa(self):
@@ -90,6 +100,8 @@ class Workload:
         if self.mask == "window":
             return "window%d-%s" % (self.window, d)
         if self.mask == "document":
+            if self.doc_format == "offsets":
+                return "document-offsets-" + d
             return "document-" + d
         return "dense-%s%s" % (d, "-causal" if self.mask == "causal" else "")
 
@@ -104,8 +116,9 @@ class Workload:
         if self.mask == "window":
             return "causal, window %d (q - k < %d)" % (self.window, self.window)
         if self.mask == "document":
-            return "causal, documents of %d-%d" % (self.doc_min,
-                                                   self.doc_max)
+            return "causal, documents of %d-%d%s" % (
+                self.doc_min, self.doc_max,
+                " (offsets)" if self.doc_format == "offsets" else "")
         return self.mask
 
     def segment_ids(self):
@@ -114,6 +127,20 @@ class Workload:
             return None
         return segment_ids(self.batch, self.q_len, self.doc_min, self.doc_max,
                            self.seed)
+
+    def document_starts(self):
+        """[B][N + 1] cumulative document starts of segment_ids() (N: the
+        most documents of a batch entry; shorter rows repeat S at the end),
+        or None for other masks."""
+        if self.mask != "document":
+            return None
+        return document_starts(self.segment_ids(), self.q_len)
+
+    def doc_operand_shape(self):
+        """The shape of each of the two document operands our kernel gets."""
+        if self.doc_format == "offsets":
+            return [self.batch, len(self.document_starts()[0])]
+        return [self.batch, self.q_len]
 
     def visible_pairs(self):
         """Visible (q, k) pairs of one head, summed over the batch."""
@@ -129,7 +156,7 @@ class Workload:
         kv = self.batch * self.kv_heads * self.kv_len * self.head_dim
         n = 2 * (2 * q + 2 * kv)
         if self.mask == "document":
-            n += 4 * self.batch * (self.q_len + self.kv_len)
+            n += 4 * 2 * self.batch * self.doc_operand_shape()[1]
         return n
 
     def input_bytes(self):
@@ -138,7 +165,7 @@ class Workload:
         kv = self.batch * self.kv_heads * self.kv_len * self.head_dim
         n = 2 * (q + 2 * kv)
         if self.mask == "document":
-            n += 4 * self.batch * (self.q_len + self.kv_len)
+            n += 4 * 2 * self.batch * self.doc_operand_shape()[1]
         return n
 
     def describe(self):
@@ -149,6 +176,7 @@ class Workload:
             "head_dim": self.head_dim, "mask": self.mask,
             "window": self.window, "doc_min": self.doc_min,
             "doc_max": self.doc_max, "seed": self.seed,
+            "doc_format": self.doc_format if self.mask == "document" else None,
             "package": self.package_name,
             "visible_pairs": self.visible_pairs(), "flops": self.flops(),
             "min_bytes": self.min_bytes(),
@@ -240,6 +268,23 @@ def segment_ids(batch, seq_len, doc_min, doc_max, seed):
                                           seed)]
 
 
+def document_starts(ids, length):
+    """The cumulative starts [B][N + 1] of packed documents given as ids
+    [B][S] (each document one run of positions): the first position of each
+    run, then `length`; rows with fewer runs than the most repeat `length`
+    (empty documents). Padding ids (< 0) are not supported here."""
+    rows = []
+    for row in ids:
+        if any(d < 0 for d in row):
+            raise ValueError("document starts: padding ids are not supported")
+        starts = [i for i in range(len(row)) if i == 0 or row[i] != row[i - 1]]
+        if len(set(row)) != len(starts):
+            raise ValueError("document starts: a document is not one run")
+        rows.append(starts + [length])
+    most = max(len(r) for r in rows)
+    return [r + [length] * (most - len(r)) for r in rows]
+
+
 def sample_rows(q_len, seed, count=ROW_SAMPLE,
                 full_below=FULL_REFERENCE_BELOW):
     """Query rows the reference is computed on: all of them when
@@ -286,6 +331,11 @@ def all_workloads():
         name="document-d128-s8192-causal", group="document", batch=2,
         q_heads=16, kv_heads=16, q_len=8192, kv_len=8192, head_dim=128,
         mask="document", doc_min=256, doc_max=2048, seed=2002))
+    grid.append(Workload(  # the same mask and inputs, as cu_seqlens
+        name="document-offsets-d128-s8192-causal", group="document",
+        batch=2, q_heads=16, kv_heads=16, q_len=8192, kv_len=8192,
+        head_dim=128, mask="document", doc_min=256, doc_max=2048, seed=2002,
+        doc_format="offsets"))
     grid.append(Workload(  # one new token against a 32k KV cache
         name="decode-gqa32x8-d128-skv32768", group="decode", batch=16,
         q_heads=32, kv_heads=8, q_len=1, kv_len=32768, head_dim=128,
