@@ -13,6 +13,10 @@ input itself.
   segments, document ids       int32 sorted runs 0, 0, .., 1, 1, .. (1 to 16
                                documents), the same for Q and K/V when their
                                lengths agree
+                               (with --ids-out-of-order: runs numbered
+                               from the last down, the second run padding
+                               (-1), the fourth taking the first's id: one
+                               document in two runs)
   segments, document(offsets)  int32 cumulative starts [B, N + 1]: 0, then
                                N - 1 distinct sorted cuts, then the length
   block_mask                   int8, each block kept with probability 1/2
@@ -24,6 +28,7 @@ written.
 
 Standard library only. Usage:
   example-inputs.py SPEC.mlir OUTDIR [--seed S] [--batch B] [--seq S]
+                    [--random-floats] [--ids-out-of-order]
 """
 
 import argparse
@@ -81,6 +86,23 @@ def segment_ids(rng, length):
     return ids
 
 
+def ids_out_of_order(rng, length):
+    """Document ids that are not sorted runs (see the module's doc)."""
+    docs = rng.randint(min(4, length), min(16, length))
+    cuts = sorted(rng.sample(range(1, length), docs - 1)) if docs > 1 else []
+    ids, doc = [], 0
+    for i in range(length):
+        while doc < len(cuts) and i >= cuts[doc]:
+            doc += 1
+        ids.append(docs - 1 - doc)
+    runs = sorted(set(ids), reverse=True)  # in order of appearance
+    if len(runs) >= 2:
+        ids = [-1 if d == runs[1] else d for d in ids]
+    if len(runs) >= 4:
+        ids = [runs[0] if d == runs[3] else d for d in ids]
+    return ids
+
+
 def offsets(rng, entries, length):
     """Cumulative document starts: 0, entries - 2 distinct cuts, length."""
     inner = entries - 2
@@ -118,6 +140,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=2)
     parser.add_argument("--seq", type=int, default=1500)
+    parser.add_argument("--ids-out-of-order", action="store_true",
+                        help="document ids that are not sorted runs")
     parser.add_argument("--random-floats", action="store_true",
                         help="list '@' for float inputs of static shape "
                         "(attn-run and attn-launch draw the same bits) and "
@@ -167,8 +191,10 @@ def main():
             for b in range(shape[0]):
                 key = (b, length)
                 if key not in same:
-                    same[key] = (offsets(rng, shape[1], length) if from_offsets
-                                 else segment_ids(rng, length))
+                    same[key] = (
+                        offsets(rng, shape[1], length) if from_offsets
+                        else ids_out_of_order(rng, length)
+                        if opts.ids_out_of_order else segment_ids(rng, length))
                 rows += same[key]
             write_npy(path, "<i4", shape, packed("i", rows))
         elif block_mask and name == block_mask.group(1):

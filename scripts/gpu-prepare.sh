@@ -32,6 +32,17 @@ for spec in examples/*.mlir; do
   printf '%s\t%s\n' "$name" "$list" >> "$work/examples.txt"
   echo "prepared $name"
 done
+# The document example again with ids out of order (a run of padding inside,
+# a document in two runs): its kernel checks each block's ids at run time
+# and takes the per-pair test where they are not sorted.
+cp "$work/packages/document.attnpkg" "$work/packages/document_unsorted.attnpkg"
+list=$(python3 scripts/example-inputs.py examples/document.mlir \
+  "$work/inputs/document_unsorted" --random-floats --batch 1 --seq 777 \
+  --ids-out-of-order)
+"$bin/attn-run" examples/document.mlir --seed 1 --inputs "$list" \
+  --check-rows "$rows" --write-reference "$work/refs/document_unsorted" > /dev/null
+printf '%s\t%s\n' document_unsorted "$list" >> "$work/examples.txt"
+echo "prepared document_unsorted"
 # Benchmark packages: one per mask and head dim, dynamic batch and length
 # (names as bench/gpu/workloads.py expects).
 bench_spec() {  # NAME HQ HKV D MASK [EXTRA_ARGS EXTRA_OPERANDS]

@@ -322,7 +322,9 @@ def mask_of(w):
     if w["mask"] == "window":
         return "causal, window %d" % w["window"]
     if w["mask"] == "document":
-        return "documents %d-%d, causal" % (w["doc_min"], w["doc_max"])
+        return "documents %d-%d, causal%s" % (
+            w["doc_min"], w["doc_max"],
+            ", as offsets" if w.get("doc_format") == "offsets" else "")
     return w["mask"]
 
 

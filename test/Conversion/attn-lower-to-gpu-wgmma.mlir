@@ -181,10 +181,10 @@ func.func @window_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %
 
 // -----
 
-// Masks other than causal (here documents, whose threads meet in 32 bytes
-// of slots): 64-key tiles, two buffers, blocks of 64 rows.
+// Masks other than causal that do not show intervals (here a sink):
+// 64-key tiles, two buffers, blocks of 64 rows.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 82976 : i64
+// CHECK-SAME: sink = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 82944 : i64
 // Tiles inside the length are copied from one flat index a thread plus
 // row offsets; rows of a tile past the length are clamped one by one.
 // CHECK: memref.extract_strided_metadata %arg1
@@ -194,7 +194,43 @@ func.func @window_d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %
 // CHECK: } else {
 // CHECK-COUNT-8: nvgpu.device_async_copy %arg1[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}]
 // CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
-// CHECK: nvvm.vote.sync all
+// CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+func.func @sink(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tensor<?x8x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
+  %o = attn.attention %q, %k, %v {mask = #attn.mask<causal & sink(4)>}
+      : tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16>, tensor<?x8x?x128xbf16> -> tensor<?x8x?x128xbf16>
+  return %o : tensor<?x8x?x128xbf16>
+}
+
+// -----
+
+// Documents given by ids show intervals where the ids are sorted: the
+// window's geometry (48-key tiles, three blocks: 168 registers; the
+// threads meet in 32 bytes of slots). The block checks that its keys' ids
+// are in order (as unsigned numbers), its threads meet on it, and each row
+// finds its keys by two binary searches. A tile is whole by the rows'
+// bounds only where the ids are sorted; partial tiles take the bounds
+// there, else the per-pair test, which reads the ids.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 66592 : i64
+// CHECK: nvvm.maxnreg = 168
+// CHECK: scf.for {{.*}} iter_args(%{{.+}} = %true) -> (i1)
+// CHECK: memref.load %arg4
+// CHECK: memref.load %arg4
+// CHECK: arith.cmpi ule
+// CHECK: memref.atomic_rmw mins
+// CHECK: %[[SORTED:.+]] = arith.cmpi eq, %{{.+}}, %c1 : index
+// CHECK: arith.shrui %{{.+}}, %c32 : index
+// CHECK: scf.for
+// CHECK: arith.cmpi ult
+// CHECK: arith.cmpi ule
+// CHECK: <m = 64, n = 48, k = 16>
+// CHECK: %[[WHOLE:.+]] = arith.andi %{{.+}}, %[[SORTED]] : i1
+// CHECK: nvvm.vote.sync  all %{{.+}}, %[[WHOLE]]
+// CHECK: scf.if %[[SORTED]]
+// CHECK-NOT: memref.load %arg4
+// CHECK: } else {
+// CHECK: memref.load %arg3
+// CHECK: memref.load %arg4
 // CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
 func.func @documents(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tensor<?x8x?x128xbf16>, %qs: tensor<?x?xi32>, %ks: tensor<?x?xi32>) -> tensor<?x8x?x128xbf16> {
   %o = attn.attention %q, %k, %v segments(%qs, %ks : tensor<?x?xi32>, tensor<?x?xi32>) {mask = #attn.mask<causal & document>}

@@ -66,9 +66,11 @@ struct RuntimeData {
   int64_t batches = 1, heads = 1, qBlocks = 0, kBlocks = 0;
 
   /// Documents as sorted runs of random lengths; some batches end in padding
-  /// (id -1). Queries and keys share the run structure when Sq == Sk.
+  /// (id -1). Queries and keys share the run structure when Sq == Sk. With
+  /// `scramble`, half the rows are out of order: a run takes an earlier
+  /// run's id (one document in two runs) or becomes padding.
   void makeDocuments(std::mt19937_64 &rng, int64_t batch, int64_t qLen,
-                     int64_t kvLen) {
+                     int64_t kvLen, bool scramble = false) {
     auto runs = [&](int64_t len) {
       std::vector<int64_t> ids(len);
       int64_t doc = 0, left = 1 + rng() % 12;
@@ -79,6 +81,13 @@ struct RuntimeData {
           left = rng() % 12;
         }
         ids[i] = i >= pad ? -1 : doc;
+      }
+      if (scramble && doc > 0 && rng() % 2) {
+        int64_t from = rng() % doc + 1;
+        int64_t to = rng() % 3 == 0 ? -1 : int64_t(rng() % from);
+        for (int64_t &id : ids)
+          if (id == from)
+            id = to;
       }
       return ids;
     };

@@ -190,7 +190,9 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     // memory and 168 registers each). A 1024 window: 305-309 -> 317-319
     // TFLOP/s on the H100; 32-key tiles ran 290-294 (docs/BENCHMARKS.md).
     shape.keyIntervals = !cheap && !perElement && op.getMaskAttr() &&
-                         op.getMaskExpr().showsKeyIntervals();
+                         op.getMaskExpr().showsKeyIntervals(/*idsSorted=*/true);
+    shape.sortedIds = shape.keyIntervals &&
+                      !op.getMaskExpr().showsKeyIntervals(/*idsSorted=*/false);
     if (cheap) {
       shape.keys = width <= 128 ? 128 : 64;
     } else if (shape.keyIntervals && width <= 128) {
@@ -851,6 +853,19 @@ void KernelBuilder::build() {
   } else if (spec.mask) {
     std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
   }
+  // sortedIds: whether the ids of the block's keys are in order, the AND
+  // of the threads' shares of the check (the smallest of their 0 or 1).
+  Value idsSorted;
+  if (shape.sortedIds) {
+    mask::IRArgs sargs = margs;
+    sargs.kLo = lo;
+    sargs.kHi = hi;
+    Value mine = arith::SelectOp::create(
+        b, loc, mask::buildKeyIdsSorted(b, loc, sargs), c(1), c(0));
+    Value all = spanOverThreads(b, loc, mine, mine).first;
+    idsSorted =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, all, c(1));
+  }
   Value span = arith::MaxSIOp::create(
       b, loc, arith::SubIOp::create(b, loc, hi, lo), c(0));
   Value numTiles = arith::DivUIOp::create(b, loc, add(span, keys - 1), c(keys));
@@ -894,6 +909,13 @@ void KernelBuilder::build() {
                                                add(g, mt * 16 + half * 8))),
                                    lastRow);
         rargs.qHi = add(rargs.qLo, 1);
+        if (idsSorted) {
+          // The search runs over the block's keys, which hold every key of
+          // its rows.
+          rargs.idsSorted = idsSorted;
+          rargs.kLo = lo;
+          rargs.kHi = hi;
+        }
         rowKeys.push_back(spec.mask.buildKVRange(b, loc, rargs));
       }
   }
@@ -910,6 +932,9 @@ void KernelBuilder::build() {
                                       kStart),
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, kEnd,
                                       h)));
+      // Ids out of order: the bounds are hulls, no tile is known whole.
+      if (idsSorted)
+        full = arith::AndIOp::create(b, loc, full, idsSorted);
       return NVVM::VoteSyncOp::create(
           b, loc, b.getI1Type(), ci32(-1), full,
           NVVM::VoteSyncKindAttr::get(b.getContext(), NVVM::VoteSyncKind::all));
@@ -1206,8 +1231,21 @@ void KernelBuilder::build() {
           b.setInsertionPointToStart(choice.thenBlock());
           scf::YieldOp::create(b, loc, fast());
           b.setInsertionPointToStart(choice.elseBlock());
-          scf::YieldOp::create(b, loc,
-                               rowKeys.empty() ? general() : inRowKeys());
+          if (idsSorted) {
+            // The row bounds where the block's ids are in order, else the
+            // mask's per-pair test.
+            auto order = scf::IfOp::create(b, loc, scoreTypes, idsSorted,
+                                           /*withElseRegion=*/true);
+            b.setInsertionPointToStart(order.thenBlock());
+            scf::YieldOp::create(b, loc, inRowKeys());
+            b.setInsertionPointToStart(order.elseBlock());
+            scf::YieldOp::create(b, loc, general());
+            b.setInsertionPointAfter(order);
+            scf::YieldOp::create(b, loc, order.getResults());
+          } else {
+            scf::YieldOp::create(b, loc,
+                                 rowKeys.empty() ? general() : inRowKeys());
+          }
           scores.assign(choice.getResults().begin(), choice.getResults().end());
         }
 

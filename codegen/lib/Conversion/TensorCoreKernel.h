@@ -71,6 +71,11 @@ struct TensorCoreShape {
   /// once and tests tiles, and a partial tile's pairs, against them (wgmma
   /// kernels without overlapTiles).
   bool keyIntervals = false;
+  /// keyIntervals rests on sorted key ids (document masks with ids): the
+  /// block checks at run time that its keys' ids are non-decreasing. Where
+  /// they are, rows are found by binary search and tested by their bounds;
+  /// where they are not, every tile goes through the mask's per-pair test.
+  bool sortedIds = false;
   /// Copies of tiles inside the length address the source from one flat
   /// index a thread (an add a row instead of a clamp and a 64-bit multiply),
   /// where the kernel has the registers for it.

@@ -231,7 +231,7 @@ protected:
     if (req.docOffsets)
       data.makeOffsets(rng, p.batch, p.qLen, p.kvLen);
     else if (req.documents)
-      data.makeDocuments(rng, p.batch, p.qLen, p.kvLen);
+      data.makeDocuments(rng, p.batch, p.qLen, p.kvLen, scrambleDocuments);
     int64_t nq = 0, nk = 0;
     if (req.blockMask) {
       nq = (p.qLen + req.blockQ - 1) / req.blockQ;
@@ -294,6 +294,8 @@ protected:
       /// The same range built by each lane of a split scan (IRArgs::
       /// scanLane), whose hull must be the unsplit range.
       std::vector<std::pair<size_t, size_t>> lanes;
+      /// A single query's range: exactly its keys, else a hull.
+      bool exact = true;
     };
     /// batches/heads non-empty: full for every pair of the box.
     struct TileCase {
@@ -359,9 +361,14 @@ protected:
       ranges.push_back(r);
     }
     // Kinds that show each query one interval of keys: the range of a
-    // single query is exactly its visible keys (showsKeyIntervals).
+    // single query is exactly its visible keys (showsKeyIntervals). Kinds
+    // that do so when the key ids are sorted get IRArgs::idsSorted from
+    // buildKeyIdsSorted over every key: exact where the ids are sorted, a
+    // hull elsewhere.
     std::vector<RangeCase> singles;
-    if (m.showsKeyIntervals())
+    bool intervals = m.showsKeyIntervals(/*idsSorted=*/false);
+    bool ifSorted = !intervals && m.showsKeyIntervals(/*idsSorted=*/true);
+    if (intervals || ifSorted)
       for (int i = 0; i < kRanges; ++i) {
         int64_t q = pick(rng, 0, p.qLen - 1);
         RangeCase r{pick(rng, 0, p.batch - 1), pick(rng, 0, p.heads - 1),
@@ -371,10 +378,39 @@ protected:
         a.h = f.index(r.h);
         a.qLo = f.index(q);
         a.qHi = f.index(q + 1);
+        if (ifSorted) {
+          IRArgs keys = a;
+          keys.kLo = f.index(0);
+          keys.kHi = base.kvLen;
+          a.idsSorted = buildKeyIdsSorted(f.builder, f.loc, keys);
+          r.exact = idsSorted(data.kvDocs[r.b], {0, p.kvLen});
+        }
         auto [lo, hi] = m.buildKVRange(f.builder, f.loc, a);
         r.lo = f.yield(lo);
         r.hi = f.yield(hi);
         singles.push_back(r);
+      }
+    // buildKeyIdsSorted on random key ranges, whole and split between
+    // lanes (the AND of their shares).
+    struct SortedCase {
+      int64_t b;
+      Interval k;
+      size_t result;
+      std::vector<size_t> lanes;
+    };
+    std::vector<SortedCase> sortedCases;
+    if (req.documents)
+      for (int i = 0; i < kRanges; ++i) {
+        SortedCase c{pick(rng, 0, p.batch - 1), span(p.kvLen), 0, {}};
+        IRArgs a = base;
+        a.b = f.index(c.b);
+        a.kLo = f.index(c.k.lo);
+        a.kHi = f.index(c.k.hi);
+        c.result = f.yield(buildKeyIdsSorted(f.builder, f.loc, a));
+        for (int64_t lane = 0, lanes = pickLanes(); lane < lanes; ++lane)
+          c.lanes.push_back(f.yield(
+              buildKeyIdsSorted(f.builder, f.loc, laneArgs(a, lane, lanes))));
+        sortedCases.push_back(c);
       }
     for (int i = 0; i < kHulls; ++i) {
       // Every other hull covers all pairs, the rest a random sub-box.
@@ -432,30 +468,68 @@ protected:
     }
     for (const RangeCase &c : ranges) {
       Interval ir{intOf(values[c.lo]), intOf(values[c.hi])};
-      if (!c.lanes.empty()) {
-        Interval hull{0, 0};
-        for (auto [l, h] : c.lanes)
-          hull = hull.hull({intOf(values[l]), intOf(values[h])});
-        if (!(hull == ir) && !(hull.empty() && ir.empty())) {
-          ADD_FAILURE() << what << ": kvRange(b=" << c.b << ", h=" << c.h
-                        << ", q=[" << c.q.lo << "," << c.q.hi << ")) is ["
-                        << ir.lo << "," << ir.hi << ") in the IR, the hull of "
-                        << c.lanes.size() << " lanes' shares [" << hull.lo
-                        << "," << hull.hi << ")";
-          return false;
-        }
-      }
       Interval ref = c.b < 0 ? Interval{0, 0} : m.kvRange(c.b, c.h, c.q, mctx);
       for (int64_t b = c.batches.lo; b < c.batches.hi; ++b)
         for (int64_t h = c.heads.lo; h < c.heads.hi; ++h)
           ref = ref.hull(m.kvRange(b, h, c.q, mctx));
+      // Never narrower than the keys the queries see. (kvRange itself may
+      // be a wider hull than the IR's: an AND's C++ range intersects its
+      // operands' hulls, where the IR scans only the keys left.)
+      Interval seen{0, 0};
+      auto see = [&](int64_t b, int64_t h) {
+        for (int64_t q = c.q.lo; q < c.q.hi; ++q)
+          for (int64_t k = 0; k < p.kvLen; ++k)
+            if (m.isVisible(Point{b, h, q, k}, mctx))
+              seen = seen.hull({k, k + 1});
+      };
+      if (c.b >= 0)
+        see(c.b, c.h);
+      for (int64_t b = c.batches.lo; b < c.batches.hi; ++b)
+        for (int64_t h = c.heads.lo; h < c.heads.hi; ++h)
+          see(b, h);
+      auto holds = [](Interval outer, Interval inner) {
+        return inner.empty() || (outer.lo <= inner.lo && inner.hi <= outer.hi);
+      };
+      if (!c.lanes.empty()) {
+        // The lanes' hull holds the visible keys, within the unsplit range;
+        // equal to it where the builder is exact. (An AND intersects a
+        // lane's share of one operand with another's whole range, which may
+        // leave less than the whole ranges' intersection.)
+        Interval hull{0, 0};
+        for (auto [l, h] : c.lanes)
+          hull = hull.hull({intOf(values[l]), intOf(values[h])});
+        if (!holds(hull, seen) || !holds(ir, hull) ||
+            (exact.range && !(hull == ir))) {
+          ADD_FAILURE() << what << ": kvRange(b=" << c.b << ", h=" << c.h
+                        << ", q=[" << c.q.lo << "," << c.q.hi << ")) is ["
+                        << ir.lo << "," << ir.hi << ") in the IR, the hull of "
+                        << c.lanes.size() << " lanes' shares [" << hull.lo
+                        << "," << hull.hi << "), the visible keys [" << seen.lo
+                        << "," << seen.hi << ")";
+          return false;
+        }
+      }
       bool normalized = 0 <= ir.lo && ir.lo <= ir.hi && ir.hi <= p.kvLen;
-      bool contains = ref.empty() || (ir.lo <= ref.lo && ref.hi <= ir.hi);
-      if (!normalized || !contains || (exact.range && !(ir == ref))) {
+      if (!normalized || !holds(ir, seen) || (exact.range && !(ir == ref))) {
         ADD_FAILURE() << what << ": kvRange(b=" << c.b << ", h=" << c.h
                       << ", q=[" << c.q.lo << "," << c.q.hi << ")) is ["
                       << ref.lo << "," << ref.hi << "), the IR says [" << ir.lo
-                      << "," << ir.hi << ")";
+                      << "," << ir.hi << "), the visible keys [" << seen.lo
+                      << "," << seen.hi << ")";
+        return false;
+      }
+    }
+    for (const SortedCase &c : sortedCases) {
+      bool ir = boolOf(values[c.result]);
+      bool ref = idsSorted(data.kvDocs[c.b], c.k);
+      bool all = true;
+      for (size_t lane : c.lanes)
+        all = all && boolOf(values[lane]);
+      if (ir != ref || all != ref) {
+        ADD_FAILURE() << what << ": key ids of b=" << c.b << " over [" << c.k.lo
+                      << "," << c.k.hi << ") are " << (ref ? "" : "not ")
+                      << "sorted; the IR says " << ir << ", the AND of "
+                      << c.lanes.size() << " lanes " << all;
         return false;
       }
     }
@@ -463,7 +537,15 @@ protected:
       Interval ir{intOf(values[c.lo]), intOf(values[c.hi])};
       for (int64_t k = 0; k < p.kvLen; ++k) {
         bool shown = ir.lo <= k && k < ir.hi;
-        if (m.isVisible(Point{c.b, c.h, c.q.lo, k}, mctx) != shown) {
+        bool visible = m.isVisible(Point{c.b, c.h, c.q.lo, k}, mctx);
+        if (!c.exact && visible && !shown) {
+          ADD_FAILURE() << what << ": query " << c.q.lo << " (b=" << c.b
+                        << ", h=" << c.h << ") sees key " << k
+                        << " outside its IR range [" << ir.lo << "," << ir.hi
+                        << ") (ids out of order)";
+          return false;
+        }
+        if (c.exact && visible != shown) {
           ADD_FAILURE() << what << ": query " << c.q.lo << " (b=" << c.b
                         << ", h=" << c.h << ") sees key " << k
                         << (shown ? " not" : "") << ", but its IR range ["
@@ -519,7 +601,18 @@ protected:
     return true;
   }
 
+  /// Whether the key ids of `ids` over `keys` are non-decreasing as
+  /// unsigned numbers (padding, -1, after every document).
+  static bool idsSorted(const std::vector<int64_t> &ids, Interval keys) {
+    for (int64_t k = keys.lo; k + 1 < keys.hi; ++k)
+      if (static_cast<uint64_t>(ids[k]) > static_cast<uint64_t>(ids[k + 1]))
+        return false;
+    return true;
+  }
+
   std::unique_ptr<MLIRContext> ctx;
+  /// Document ids out of order at times (RuntimeData::makeDocuments).
+  bool scrambleDocuments = false;
 };
 
 MaskGenerator fixed(std::string text) {
@@ -558,6 +651,15 @@ TEST_F(MaskIRTest, Neighborhood) {
 /// for any ids.
 TEST_F(MaskIRTest, DocumentIds) {
   sweep("document", fixed("document"), kExact);
+}
+/// Ids out of order at times (a document in two runs, a run of padding
+/// inside): ranges are hulls, and a single query's range with
+/// IRArgs::idsSorted is exact only where buildKeyIdsSorted says sorted.
+TEST_F(MaskIRTest, DocumentIdsOutOfOrder) {
+  scrambleDocuments = true;
+  sweep("document out of order", fixed("document"), Exactness{false, true});
+  sweep("causal & document out of order", fixed("causal & document"),
+        kConservative);
 }
 TEST_F(MaskIRTest, DocumentOffsets) {
   sweep("document(offsets)", fixed("document(offsets)"),
@@ -638,6 +740,16 @@ TEST_F(MaskIRTest, AndOrOfExactKinds) {
       kExact, 60);
 }
 
+/// Two operands that scan data split their scans between lanes in
+/// different ways (keys, blocks): the lanes' key ranges must still cover
+/// the AND's keys (the hull check of every sweep).
+TEST_F(MaskIRTest, AndOfTwoDataScans) {
+  sweep("document & blocks", fixed("document & blocks(8, 16, runtime)"),
+        kConservative, 12);
+  sweep("blocks & document", fixed("blocks(4, 8, runtime) & document"),
+        kConservative, 12);
+}
+
 /// Random compositions of every kind: never wrong.
 // Which kinds claim one interval of keys a query: the claim lets a kernel
 // test pairs against two bounds a row, so a wrong one shows keys the mask
@@ -664,7 +776,23 @@ TEST_F(MaskIRTest, KeyIntervalClaims) {
     std::string error;
     MaskExprAttrInterface m = parseMask(*ctx, text, &error);
     ASSERT_TRUE(m) << text << ": " << error;
-    EXPECT_EQ(m.showsKeyIntervals(), claimed) << text;
+    EXPECT_EQ(m.showsKeyIntervals(/*idsSorted=*/false), claimed) << text;
+  }
+  // With sorted ids, documents given by ids claim intervals too; ORs, NOTs
+  // and sinks still do not.
+  for (auto [text, claimed] : std::vector<std::pair<const char *, bool>>{
+           {"document", true},
+           {"causal & document", true},
+           {"window(7) & document", true},
+           {"causal & window(7)", true},
+           {"causal | document", false},
+           {"!document", false},
+           {"sink(2) & document", false},
+           {"mask_mod & document", false}}) {
+    std::string error;
+    MaskExprAttrInterface m = parseMask(*ctx, text, &error);
+    ASSERT_TRUE(m) << text << ": " << error;
+    EXPECT_EQ(m.showsKeyIntervals(/*idsSorted=*/true), claimed) << text;
   }
 }
 

@@ -44,7 +44,7 @@ Value AllMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                                 const IRArgs &) const {
   return IREmitter(builder, loc).boolean(true);
 }
-bool AllMaskAttr::showsKeyIntervals() const { return true; }
+bool AllMaskAttr::showsKeyIntervals(bool) const { return true; }
 Value AllMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                                    const IRArgs &) const {
   return IREmitter(builder, loc).boolean(true);
@@ -76,7 +76,7 @@ Value CausalMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                           buildDiagonalOffset(e, getAlignment(), args),
                           -kUnbounded, 0);
 }
-bool CausalMaskAttr::showsKeyIntervals() const { return true; }
+bool CausalMaskAttr::showsKeyIntervals(bool) const { return true; }
 IRKeys CausalMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                     const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -130,7 +130,7 @@ Value WindowMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                           buildDiagonalOffset(e, getAlignment(), args),
                           -getLeft(), getRight());
 }
-bool WindowMaskAttr::showsKeyIntervals() const { return true; }
+bool WindowMaskAttr::showsKeyIntervals(bool) const { return true; }
 IRKeys WindowMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                     const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -219,7 +219,7 @@ Value PrefixMaskAttr::buildVisible(OpBuilder &builder, Location loc,
   return e.land(e.cmp(CmpIPredicate::slt, args.q, getLength()),
                 e.cmp(CmpIPredicate::slt, args.k, getLength()));
 }
-bool PrefixMaskAttr::showsKeyIntervals() const { return true; }
+bool PrefixMaskAttr::showsKeyIntervals(bool) const { return true; }
 IRKeys PrefixMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                     const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -289,7 +289,7 @@ Value ChunkMaskAttr::buildVisible(OpBuilder &builder, Location loc,
                buildChunkOf(e, args.q, getSize(), getShift()),
                buildChunkOf(e, args.k, getSize(), getShift()));
 }
-bool ChunkMaskAttr::showsKeyIntervals() const { return true; }
+bool ChunkMaskAttr::showsKeyIntervals(bool) const { return true; }
 IRKeys ChunkMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                    const IRArgs &args) const {
   IREmitter e(builder, loc);

@@ -124,9 +124,9 @@ Value AndMaskAttr::buildVisible(OpBuilder &builder, Location loc,
       [&](Value x, Value y) { return ir.land(x, y); });
 }
 /// Intervals intersect to an interval (buildKVRange intersects them).
-bool AndMaskAttr::showsKeyIntervals() const {
-  return llvm::all_of(getOperands(), [](MaskExprAttrInterface e) {
-    return e.showsKeyIntervals();
+bool AndMaskAttr::showsKeyIntervals(bool idsSorted) const {
+  return llvm::all_of(getOperands(), [&](MaskExprAttrInterface e) {
+    return e.showsKeyIntervals(idsSorted);
   });
 }
 IRKeys AndMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
@@ -137,13 +137,22 @@ IRKeys AndMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   // before the diagonal. Only analytic operands' ranges, the same for
   // every lane, bound the next operands (not a lane's share of a scan over
   // data).
+  // A lane's share of one operand's scan holds the visible keys of that
+  // share, but two operands may split their scans differently (keys,
+  // blocks): a key of one lane's share of the first may be in another
+  // lane's share of the second, and the intersection of a lane's two shares
+  // would lose it. So only the first operand that scans data gets the
+  // lanes' share; later ones scan whole.
   IRArgs bounded = args;
-  bool sameForLanes = true;
+  bool sameForLanes = true, shared = false;
   IRKeys keys;
   for (auto [i, e] : llvm::enumerate(getOperands())) {
-    IRKeys range = e.buildKVRange(builder, loc, bounded);
+    bool scans = !mask::isAnalytic(e);
+    IRKeys range = e.buildKVRange(builder, loc,
+                                  scans && shared ? bounded.whole() : bounded);
     keys = i ? ir.intersect(keys, range) : range;
-    sameForLanes &= mask::isAnalytic(e);
+    shared |= scans && args.scanLane;
+    sameForLanes &= !scans;
     if (!sameForLanes)
       continue;
     IRKeys bound = keys;

@@ -214,11 +214,12 @@ scanKeys(IREmitter &e, const IRArgs &args, Value lo, Value hi, IRKeys init,
   return {keys[0], keys[1]};
 }
 /// Whether `test` holds at every position of [lo, hi) (args' share of it).
-/// Two positions an iteration: a tile's test gives a lane few.
+/// Two positions an iteration by default: a tile's test gives a lane few.
 static Value scanAll(IREmitter &e, const IRArgs &args, Value lo, Value hi,
-                     llvm::function_ref<Value(IREmitter &, Value)> test) {
+                     llvm::function_ref<Value(IREmitter &, Value)> test,
+                     int64_t unroll = 2) {
   return scanLoop(
-             e, args, lo, hi, ValueRange{e.boolean(true)}, 2,
+             e, args, lo, hi, ValueRange{e.boolean(true)}, unroll,
              [&](IREmitter &x, Value i, ValueRange acc) -> SmallVector<Value> {
                return {x.land(acc[0], test(x, i))};
              })
@@ -282,8 +283,81 @@ Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                 e.cmp(CmpIPredicate::sge, d, e.index(0)));
 }
 
-/// Documents given by offsets are contiguous; ids may repeat anywhere.
-bool DocumentMaskAttr::showsKeyIntervals() const { return getFromOffsets(); }
+/// The id at `pos` of batch entry `b` as an index. Sorted ids compare as
+/// unsigned numbers, so that padding (-1) sorts after every document.
+static Value idAt(IREmitter &e, Value segments, Value b, Value pos) {
+  return e.toIndex(e.extract(segments, {b, pos}));
+}
+
+Value mask::buildKeyIdsSorted(OpBuilder &builder, Location loc,
+                              const IRArgs &args) {
+  IREmitter e(builder, loc);
+  // The pairs (k, k + 1) of [kLo, kHi): k runs over [kLo, kHi - 1).
+  Value last = e.max(e.sub(args.kHi, 1), args.kLo);
+  return scanAll(
+      e, args, args.kLo, last,
+      [&](IREmitter &x, Value k) {
+        return x.cmp(CmpIPredicate::ule, idAt(x, args.kvSegments, args.b, k),
+                     idAt(x, args.kvSegments, args.b, x.add(k, 1)));
+      },
+      kScanUnroll);
+}
+
+/// The number of bits of a non-negative index below 2^63: six halvings of
+/// the width searched (arith only, so that every target lowers it and
+/// constants fold).
+static Value bitLength(IREmitter &e, Value n) {
+  Value bits = e.index(0);
+  for (int64_t shift : {32, 16, 8, 4, 2, 1}) {
+    Value high = arith::ShRUIOp::create(e.builder, e.loc, n, e.index(shift));
+    Value some = e.cmp(CmpIPredicate::ne, high, 0);
+    n = e.select(some, high, n);
+    bits = e.select(some, e.add(bits, shift), bits);
+  }
+  return e.add(
+      bits, e.select(e.cmp(CmpIPredicate::ne, n, 0), e.index(1), e.index(0)));
+}
+
+/// With key ids non-decreasing as unsigned numbers over [lo, hi): the first
+/// key whose id is at least dLo and the first whose id is above dHi. Two
+/// binary searches in one loop, so that their reads overlap; each step at
+/// least halves both intervals, so the bit length of hi - lo steps end
+/// them. Ids out of order give some keys of [lo, hi) (every read stays
+/// inside it).
+static IRKeys searchSortedKeys(IREmitter &e, const IRArgs &args, Value lo,
+                               Value hi, Value dLo, Value dHi) {
+  Value steps = bitLength(e, e.max(e.sub(hi, lo), e.index(0)));
+  auto loop = scf::ForOp::create(
+      e.builder, e.loc, e.index(0), steps, e.index(1),
+      ValueRange{lo, hi, lo, hi},
+      [&](OpBuilder &builder, Location loc, Value, ValueRange s) {
+        IREmitter x(builder, loc);
+        Value lastKey = x.sub(hi, 1);
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < 2; ++i) {
+          Value l = s[2 * i], h = s[2 * i + 1];
+          Value active = x.cmp(CmpIPredicate::slt, l, h);
+          Value mid = x.add(
+              l, arith::DivUIOp::create(builder, loc, x.sub(h, l), x.index(2)));
+          Value id =
+              idAt(x, args.kvSegments, args.b, x.clamp(mid, lo, lastKey));
+          // Lower bound of dLo: right past ids below it; upper bound of
+          // dHi: right past ids at most it.
+          Value right = i == 0 ? x.cmp(CmpIPredicate::ult, id, dLo)
+                               : x.cmp(CmpIPredicate::ule, id, dHi);
+          next.push_back(x.select(x.land(active, right), x.add(mid, 1), l));
+          next.push_back(x.select(x.land(active, x.lnot(right)), mid, h));
+        }
+        scf::YieldOp::create(builder, loc, next);
+      });
+  return {loop.getResult(0), loop.getResult(2)};
+}
+
+/// Documents given by offsets are contiguous; ids may repeat anywhere, and
+/// are contiguous where they are sorted.
+bool DocumentMaskAttr::showsKeyIntervals(bool idsSorted) const {
+  return getFromOffsets() || idsSorted;
+}
 IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                                       const IRArgs &args) const {
   IREmitter e(builder, loc);
@@ -307,6 +381,18 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   // Only the keys not hidden already (IRArgs::kLo) are scanned.
   Value kLo = args.kLo ? args.kLo : e.index(0);
   Value kHi = args.kHi ? args.kHi : args.kvLen;
+  if (args.idsSorted) {
+    // Sorted ids: the keys of the documents dLo..dHi are one run, which two
+    // binary searches find; ids out of order: every key not hidden already.
+    Value any = e.cmp(CmpIPredicate::sle, docs.first, docs.second);
+    IRKeys run = searchSortedKeys(e, args, kLo, kHi, docs.first, docs.second);
+    IRKeys found = {e.select(any, run.first, e.index(kUnbounded)),
+                    e.select(any, run.second, e.index(0))};
+    return finishKeys(e,
+                      {e.select(args.idsSorted, found.first, kLo),
+                       e.select(args.idsSorted, found.second, kHi)},
+                      args.kvLen);
+  }
   IRKeys keys =
       scanKeys(e, args, kLo, kHi, {args.kvLen, e.index(0)},
                [&](IREmitter &x, Value k, IRKeys acc) {

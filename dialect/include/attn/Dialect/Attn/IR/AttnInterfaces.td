@@ -76,8 +76,14 @@ def Attn_MaskExprInterface : AttrInterface<"MaskExprAttrInterface"> {
       Whether the keys every single query sees form one interval, so that
       buildKVRange of the queries [q, q + 1) is exactly that query's visible
       keys, not a hull around them. A kernel may then test a pair by
-      comparing its key with its row's two bounds. Default: false.
-    }], "bool", "showsKeyIntervals", (ins), [{}], [{ return false; }]>,
+      comparing its key with its row's two bounds. With `idsSorted`, the
+      claim may rest on a run-time fact: that the key segment ids are
+      non-decreasing as unsigned numbers over the keys searched (packed
+      documents; padding, id -1, at the end). buildKVRange then makes the
+      claim where IRArgs::idsSorted holds, and gives a hull elsewhere.
+      Default: false.
+    }], "bool", "showsKeyIntervals", (ins "bool":$idsSorted), [{}],
+      [{ return false; }]>,
     InterfaceMethod<[{Binding strength for printing: 1 or, 2 and, 3 others.}],
       "int", "getPrecedence", (ins), [{}], [{ return 3; }]>
   ];

@@ -48,6 +48,14 @@ struct IRArgs {
   std::function<std::pair<mlir::Value, mlir::Value>(
       mlir::OpBuilder &, mlir::Location, mlir::Value lo, mlir::Value hi)>
       spanOverLanes;
+  /// When set (i1): whether the key segment ids of batch entry b are
+  /// non-decreasing as unsigned numbers over [kLo, kHi) (over every key
+  /// when kLo is not set), as a caller found at run time
+  /// (buildKeyIdsSorted). Document masks with ids then search the keys of
+  /// the queries' documents instead of scanning them, exactly where it
+  /// holds; where it does not, their range is [kLo, kHi)
+  /// (showsKeyIntervals(idsSorted = true)).
+  mlir::Value idsSorted;
   /// The same arguments without a share: every position of every scan.
   IRArgs whole() const {
     IRArgs all = *this;
@@ -60,6 +68,13 @@ struct IRArgs {
                             mlir::Value h, mlir::Value q, mlir::Value k)>
       maskMod;
 };
+
+/// Emits an i1: whether args.kvSegments[b, k] <= args.kvSegments[b, k + 1]
+/// as unsigned numbers for every k of [kLo, kHi - 1) (args' share of them
+/// with IRArgs::scanLane; the AND over lanes is the whole answer). kLo and
+/// kHi must be set.
+mlir::Value buildKeyIdsSorted(mlir::OpBuilder &builder, mlir::Location loc,
+                              const IRArgs &args);
 
 /// What a score modifier's IR builder reads (values of type `index` unless
 /// stated).
