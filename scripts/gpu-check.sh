@@ -51,7 +51,7 @@ echo "== examples on the GPU against the fp64 reference"
 done < gpu-work/examples.txt
 
 echo "== compute-sanitizer"
-[ -n "${SKIP_EXAMPLES:-}" ] || for name in quickstart mask_mod neighborhood_1d dynamic_shapes document document_unsorted blocks_runtime sliding_window document_offsets; do
+[ -n "${SKIP_EXAMPLES:-}" ] || for name in quickstart mask_mod neighborhood_1d dynamic_shapes document document_unsorted document_many_runs blocks_runtime sliding_window document_offsets; do
   list=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' gpu-work/examples.txt)
   inputs=$(sed "s|[^,]*/inputs/|gpu-work/inputs/|g" <<<"$list")
   for tool in memcheck racecheck; do

@@ -43,6 +43,29 @@ list=$(python3 scripts/example-inputs.py examples/document.mlir \
   --check-rows "$rows" --write-reference "$work/refs/document_unsorted" > /dev/null
 printf '%s\t%s\n' document_unsorted "$list" >> "$work/examples.txt"
 echo "prepared document_unsorted"
+# Cross attention whose key ids hold more runs than a block records
+# (test/Integration/GPU/Inputs/document-many-runs.mlir): q rows 0-99 in
+# document 0, the rest in 300; key k in document k / 13.
+name=document_many_runs
+spec=test/Integration/GPU/Inputs/document-many-runs.mlir
+"$bin/attn-opt" "$spec" --attn-to-ptx="chip=sm_90a package=$work/packages/$name.attnpkg" -o /dev/null
+mkdir -p "$work/inputs/$name"
+python3 - "$work/inputs/$name" <<'PY'
+import importlib.util, struct, sys
+spec = importlib.util.spec_from_file_location("ei", "scripts/example-inputs.py")
+ei = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ei)
+q = [0 if i < 100 else 300 for i in range(256)]
+k = [i // 13 for i in range(4096)]
+for name, ids in (("q_ids", q), ("kv_ids", k)):
+    ei.write_npy("%s/%s.npy" % (sys.argv[1], name), "<i4", [1, len(ids)],
+                 ei.packed("i", ids))
+PY
+list="@,@,@,$work/inputs/$name/q_ids.npy,$work/inputs/$name/kv_ids.npy"
+"$bin/attn-run" "$spec" --seed 1 --inputs "$list" --check-rows "$rows" \
+  --write-reference "$work/refs/$name" > /dev/null
+printf '%s\t%s\n' "$name" "$list" >> "$work/examples.txt"
+echo "prepared $name"
 # Benchmark packages: one per mask and head dim, dynamic batch and length
 # (names as bench/gpu/workloads.py expects).
 bench_spec() {  # NAME HQ HKV D MASK [EXTRA_ARGS EXTRA_OPERANDS]

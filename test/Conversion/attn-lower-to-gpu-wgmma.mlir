@@ -204,25 +204,31 @@ func.func @sink(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tens
 // -----
 
 // Documents given by ids show intervals where the ids are sorted: the
-// window's geometry (48-key tiles, three blocks: 168 registers; the
-// threads meet in 32 bytes of slots). The block checks that its keys' ids
-// are in order (as unsigned numbers), its threads meet on it, and each row
-// finds its keys by two binary searches. A tile is whole by the rows'
-// bounds only where the ids are sorted; partial tiles take the bounds
+// window's geometry (48-key tiles, three blocks: 168 registers). The
+// threads meet in 32 bytes of slots, then a table of 128 runs follows. The
+// block checks that its keys' ids are in order (as unsigned numbers) and
+// appends each run it meets (start, id) to the table; each row takes its
+// keys from the runs. A tile is whole by the rows' bounds only where the
+// ids are sorted and the table held them; partial tiles take the bounds
 // there, else the per-pair test, which reads the ids.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 66592 : i64
+// CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 68656 : i64
 // CHECK: nvvm.maxnreg = 168
+// CHECK: memref.view {{.+}} to memref<258xi64, #gpu.address_space<workgroup>>
 // CHECK: scf.for {{.*}} iter_args(%{{.+}} = %true) -> (i1)
 // CHECK: memref.load %arg4
 // CHECK: memref.load %arg4
 // CHECK: arith.cmpi ule
+// CHECK: scf.if
+// CHECK-NEXT: memref.atomic_rmw addi
 // CHECK: memref.atomic_rmw mins
-// CHECK: %[[SORTED:.+]] = arith.cmpi eq, %{{.+}}, %c1 : index
-// CHECK: arith.shrui %{{.+}}, %c32 : index
+// CHECK: memref.load %{{.+}}[%c0] : memref<258xi64
+// CHECK-NEXT: %[[COUNT:.+]] = arith.index_cast %{{.+}} : i64 to index
+// CHECK: %[[HELD:.+]] = arith.cmpi ule, %[[COUNT]], %c128 : index
+// CHECK: %[[SORTED:.+]] = arith.andi %{{.+}}, %[[HELD]] : i1
 // CHECK: scf.for
-// CHECK: arith.cmpi ult
-// CHECK: arith.cmpi ule
+// CHECK: arith.cmpi uge
+// CHECK: arith.cmpi ugt
 // CHECK: <m = 64, n = 48, k = 16>
 // CHECK: %[[WHOLE:.+]] = arith.andi %{{.+}}, %[[SORTED]] : i1
 // CHECK: nvvm.vote.sync  all %{{.+}}, %[[WHOLE]]

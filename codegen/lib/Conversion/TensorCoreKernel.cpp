@@ -794,6 +794,24 @@ void KernelBuilder::build() {
   auto i64 = [&](int64_t v) -> Value {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   };
+  // sortedIds: the runs of the block's key ids, after the slots: a count
+  // (set to 0 here, before the first meeting's barrier), then (start, id)
+  // pairs.
+  Value idRuns;
+  if (shape.sortedIds) {
+    idRuns = memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({2 + 2 * kIdRunSlots}, b.getI64Type(),
+                        MemRefLayoutAttrInterface(), workgroup),
+        smem, add(shift, offset + kMaskSlotBytes), ValueRange{});
+    auto first = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0)),
+        /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(first.thenBlock());
+    memref::StoreOp::create(b, loc, i64(0), idRuns, c(0));
+  }
   const int64_t kMax = std::numeric_limits<int64_t>::max(),
                 kMin = std::numeric_limits<int64_t>::min();
   int64_t meetings = 0;
@@ -854,17 +872,86 @@ void KernelBuilder::build() {
     std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
   }
   // sortedIds: whether the ids of the block's keys are in order, the AND
-  // of the threads' shares of the check (the smallest of their 0 or 1).
+  // of the threads' shares of the check (the smallest of their 0 or 1),
+  // and their runs, which each thread appends as it meets them. The
+  // meeting's barrier ends the appends; a table that overflowed counts as
+  // out of order.
   Value idsSorted;
+  std::function<std::pair<Value, Value>(OpBuilder &, Location, Value, Value)>
+      keysWithIds;
   if (shape.sortedIds) {
     mask::IRArgs sargs = margs;
     sargs.kLo = lo;
     sargs.kHi = hi;
+    auto record = [&](OpBuilder &ob, Location l, Value pos, Value id) {
+      auto index = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(ob, l, v);
+      };
+      auto word = [&](Value v) -> Value {
+        return arith::IndexCastOp::create(ob, l, ob.getI64Type(), v);
+      };
+      Value at = arith::IndexCastOp::create(
+          ob, l, ob.getIndexType(),
+          memref::AtomicRMWOp::create(
+              ob, l, arith::AtomicRMWKind::addi,
+              arith::ConstantIntOp::create(ob, l, ob.getI64Type(), 1), idRuns,
+              ValueRange{index(0)}));
+      auto fits = scf::IfOp::create(
+          ob, l,
+          arith::CmpIOp::create(ob, l, arith::CmpIPredicate::ult, at,
+                                index(kIdRunSlots)),
+          /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(ob);
+      ob.setInsertionPointToStart(fits.thenBlock());
+      Value slot = arith::AddIOp::create(
+          ob, l, arith::MulIOp::create(ob, l, at, index(2)), index(2));
+      memref::StoreOp::create(ob, l, word(pos), idRuns, slot);
+      Value next = arith::AddIOp::create(ob, l, slot, index(1));
+      memref::StoreOp::create(ob, l, word(id), idRuns, next);
+    };
     Value mine = arith::SelectOp::create(
-        b, loc, mask::buildKeyIdsSorted(b, loc, sargs), c(1), c(0));
+        b, loc, mask::buildKeyIdsSorted(b, loc, sargs, record), c(1), c(0));
     Value all = spanOverThreads(b, loc, mine, mine).first;
-    idsSorted =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, all, c(1));
+    Value count = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(), memref::LoadOp::create(b, loc, idRuns, c(0)));
+    idsSorted = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, all, c(1)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, count,
+                              c(kIdRunSlots)));
+    Value runs = arith::MinUIOp::create(b, loc, count, c(kIdRunSlots));
+    // The keys whose ids lie in [dLo, dHi]: from the first run whose id is
+    // at least dLo to the first whose id is above dHi (runs are not in
+    // order in the table; ids compare as unsigned numbers).
+    keysWithIds = [&, runs, hi](OpBuilder &ob, Location l, Value dLo,
+                                Value dHi) -> std::pair<Value, Value> {
+      auto index = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(ob, l, v);
+      };
+      auto loop = scf::ForOp::create(
+          ob, l, index(0), runs, index(1), ValueRange{hi, hi},
+          [&](OpBuilder &lb, Location ll, Value i, ValueRange acc) {
+            auto read = [&](int64_t field) -> Value {
+              Value slot = arith::AddIOp::create(
+                  lb, ll, arith::MulIOp::create(lb, ll, i, index(2)),
+                  index(2 + field));
+              return arith::IndexCastOp::create(
+                  lb, ll, lb.getIndexType(),
+                  memref::LoadOp::create(lb, ll, idRuns, slot));
+            };
+            Value pos = read(0), id = read(1);
+            auto take = [&](Value acc, arith::CmpIPredicate pred, Value d) {
+              Value hit = arith::CmpIOp::create(lb, ll, pred, id, d);
+              return arith::SelectOp::create(
+                  lb, ll, hit, arith::MinSIOp::create(lb, ll, acc, pos), acc);
+            };
+            scf::YieldOp::create(
+                lb, ll,
+                ValueRange{take(acc[0], arith::CmpIPredicate::uge, dLo),
+                           take(acc[1], arith::CmpIPredicate::ugt, dHi)});
+          });
+      return {loop.getResult(0), loop.getResult(1)};
+    };
   }
   Value span = arith::MaxSIOp::create(
       b, loc, arith::SubIOp::create(b, loc, hi, lo), c(0));
@@ -910,9 +997,10 @@ void KernelBuilder::build() {
                                    lastRow);
         rargs.qHi = add(rargs.qLo, 1);
         if (idsSorted) {
-          // The search runs over the block's keys, which hold every key of
-          // its rows.
+          // The runs cover the block's keys, which hold every key of its
+          // rows.
           rargs.idsSorted = idsSorted;
+          rargs.keysWithIds = keysWithIds;
           rargs.kLo = lo;
           rargs.kHi = hi;
         }

@@ -28,6 +28,11 @@ inline constexpr int64_t kDefaultBlockQ = 128;
 /// Shared bytes where the threads of a block meet their shares of the
 /// mask's scans (sharedMaskScans): two (lo, hi) pairs of i64.
 inline constexpr int64_t kMaskSlotBytes = 32;
+/// sortedIds: the runs of equal key ids a block records (start and id),
+/// after a count; a block whose keys hold more takes the per-pair test.
+/// Blocks of 64 rows over packed documents meet at most 64 runs.
+inline constexpr int64_t kIdRunSlots = 128;
+inline constexpr int64_t kIdRunBytes = 8 * (2 + 2 * kIdRunSlots);
 
 /// Dynamic shared memory a block may have on sm_90 (227 KB), what its
 /// blocks share on a multiprocessor (228 KB), and what the system reserves
@@ -72,9 +77,11 @@ struct TensorCoreShape {
   /// kernels without overlapTiles).
   bool keyIntervals = false;
   /// keyIntervals rests on sorted key ids (document masks with ids): the
-  /// block checks at run time that its keys' ids are non-decreasing. Where
-  /// they are, rows are found by binary search and tested by their bounds;
-  /// where they are not, every tile goes through the mask's per-pair test.
+  /// block checks at run time that its keys' ids are non-decreasing and
+  /// records their runs in shared memory (kIdRunSlots). Where they are
+  /// sorted, each row takes its keys from the runs and is tested by its
+  /// bounds; where they are not (or the runs overflow), every tile goes
+  /// through the mask's per-pair test.
   bool sortedIds = false;
   /// Copies of tiles inside the length address the source from one flat
   /// index a thread (an add a row instead of a clamp and a 64-bit multiply),
@@ -110,7 +117,8 @@ struct TensorCoreShape {
   /// Dynamic shared memory: the query tile unless it shares the K buffers,
   /// and the buffers of K and V tiles.
   int64_t sharedBytes() const {
-    int64_t slots = sharedMaskScans ? kMaskSlotBytes : 0;
+    int64_t slots =
+        (sharedMaskScans ? kMaskSlotBytes : 0) + (sortedIds ? kIdRunBytes : 0);
     if (warpgroupMma)
       return kSwizzleAtomBytes +
              2 * (rows * dqk + buffers() * keys * (dqk + dv)) + slots;

@@ -384,6 +384,7 @@ protected:
           keys.kHi = base.kvLen;
           a.idsSorted = buildKeyIdsSorted(f.builder, f.loc, keys);
           r.exact = idsSorted(data.kvDocs[r.b], {0, p.kvLen});
+          a.keysWithIds = keysWithIds(f, data.kvDocs[r.b]);
         }
         auto [lo, hi] = m.buildKVRange(f.builder, f.loc, a);
         r.lo = f.yield(lo);
@@ -599,6 +600,37 @@ protected:
       }
     }
     return true;
+  }
+
+  /// IRArgs::keysWithIds over the runs of `ids` (sorted or not), as a
+  /// chain of selects over constants: the first run whose id is at least
+  /// dLo, and the first whose id is above dHi (unsigned).
+  static std::function<std::pair<Value, Value>(OpBuilder &, Location, Value,
+                                               Value)>
+  keysWithIds(FoldHarness &f, const std::vector<int64_t> &ids) {
+    std::vector<std::pair<int64_t, int64_t>> runs; // (start, id)
+    for (int64_t k = 0; k < static_cast<int64_t>(ids.size()); ++k)
+      if (k == 0 || ids[k] != ids[k - 1])
+        runs.push_back({k, ids[k]});
+    int64_t end = ids.size();
+    return [&f, runs, end](OpBuilder &builder, Location loc, Value dLo,
+                           Value dHi) -> std::pair<Value, Value> {
+      Value first = f.index(end), after = f.index(end);
+      for (auto [start, id] : runs) {
+        Value pos = f.index(start), value = f.index(id);
+        auto cmp = [&](arith::CmpIPredicate pred, Value d) {
+          return arith::CmpIOp::create(builder, loc, pred, value, d);
+        };
+        auto takeMin = [&](Value acc, Value take) -> Value {
+          return arith::SelectOp::create(
+              builder, loc, take,
+              arith::MinSIOp::create(builder, loc, acc, pos), acc);
+        };
+        first = takeMin(first, cmp(arith::CmpIPredicate::uge, dLo));
+        after = takeMin(after, cmp(arith::CmpIPredicate::ugt, dHi));
+      }
+      return {first, after};
+    };
   }
 
   /// Whether the key ids of `ids` over `keys` are non-decreasing as

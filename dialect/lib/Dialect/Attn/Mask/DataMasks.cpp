@@ -173,10 +173,12 @@ static std::pair<Value, Value> scanShare(IREmitter &e, const IRArgs &args,
 /// one position an iteration, waited for each read in turn). Positions past
 /// `hi` take position hi - 1 again: every body is a hull or an AND, where a
 /// position of [lo, hi) counted twice, or by two lanes, changes nothing.
+/// The body's `fresh` (i1) is false for such repeats.
 static SmallVector<Value>
 scanLoop(IREmitter &e, const IRArgs &args, Value lo, Value hi, ValueRange init,
          int64_t unroll,
-         llvm::function_ref<SmallVector<Value>(IREmitter &, Value, ValueRange)>
+         llvm::function_ref<SmallVector<Value>(IREmitter &, Value, Value fresh,
+                                               ValueRange)>
              body) {
   auto [first, step] = scanShare(e, args, lo);
   auto loop = scf::ForOp::create(
@@ -188,16 +190,18 @@ scanLoop(IREmitter &e, const IRArgs &args, Value lo, Value hi, ValueRange init,
         Value position = iv;
         for (int64_t u = 0; u < unroll; ++u) {
           if (u == 0) {
-            state = body(inner, iv, state);
+            state = body(inner, iv, inner.boolean(true), state);
             continue;
           }
           position = inner.add(position, step);
-          state = body(inner, inner.min(position, last), state);
+          state = body(inner, inner.min(position, last),
+                       inner.cmp(CmpIPredicate::slt, position, hi), state);
         }
         scf::YieldOp::create(builder, loc, state);
       });
   return SmallVector<Value>(loop.getResults());
 }
+
 /// Positions a scan over keys or queries reads an iteration.
 constexpr int64_t kScanUnroll = 8;
 /// A scan over [lo, hi) (args' share of it) carrying an accumulated key
@@ -207,7 +211,7 @@ scanKeys(IREmitter &e, const IRArgs &args, Value lo, Value hi, IRKeys init,
          llvm::function_ref<IRKeys(IREmitter &, Value, IRKeys)> body) {
   SmallVector<Value> keys = scanLoop(
       e, args, lo, hi, ValueRange{init.first, init.second}, kScanUnroll,
-      [&](IREmitter &x, Value i, ValueRange acc) -> SmallVector<Value> {
+      [&](IREmitter &x, Value i, Value, ValueRange acc) -> SmallVector<Value> {
         IRKeys next = body(x, i, {acc[0], acc[1]});
         return {next.first, next.second};
       });
@@ -218,11 +222,11 @@ scanKeys(IREmitter &e, const IRArgs &args, Value lo, Value hi, IRKeys init,
 static Value scanAll(IREmitter &e, const IRArgs &args, Value lo, Value hi,
                      llvm::function_ref<Value(IREmitter &, Value)> test,
                      int64_t unroll = 2) {
-  return scanLoop(
-             e, args, lo, hi, ValueRange{e.boolean(true)}, unroll,
-             [&](IREmitter &x, Value i, ValueRange acc) -> SmallVector<Value> {
-               return {x.land(acc[0], test(x, i))};
-             })
+  return scanLoop(e, args, lo, hi, ValueRange{e.boolean(true)}, unroll,
+                  [&](IREmitter &x, Value i, Value,
+                      ValueRange acc) -> SmallVector<Value> {
+                    return {x.land(acc[0], test(x, i))};
+                  })
       .front();
 }
 
@@ -290,67 +294,32 @@ static Value idAt(IREmitter &e, Value segments, Value b, Value pos) {
 }
 
 Value mask::buildKeyIdsSorted(OpBuilder &builder, Location loc,
-                              const IRArgs &args) {
+                              const IRArgs &args,
+                              const RecordRunFn &recordRun) {
   IREmitter e(builder, loc);
-  // The pairs (k, k + 1) of [kLo, kHi): k runs over [kLo, kHi - 1).
-  Value last = e.max(e.sub(args.kHi, 1), args.kLo);
-  return scanAll(
-      e, args, args.kLo, last,
-      [&](IREmitter &x, Value k) {
-        return x.cmp(CmpIPredicate::ule, idAt(x, args.kvSegments, args.b, k),
-                     idAt(x, args.kvSegments, args.b, x.add(k, 1)));
-      },
-      kScanUnroll);
-}
-
-/// The number of bits of a non-negative index below 2^63: six halvings of
-/// the width searched (arith only, so that every target lowers it and
-/// constants fold).
-static Value bitLength(IREmitter &e, Value n) {
-  Value bits = e.index(0);
-  for (int64_t shift : {32, 16, 8, 4, 2, 1}) {
-    Value high = arith::ShRUIOp::create(e.builder, e.loc, n, e.index(shift));
-    Value some = e.cmp(CmpIPredicate::ne, high, 0);
-    n = e.select(some, high, n);
-    bits = e.select(some, e.add(bits, shift), bits);
-  }
-  return e.add(
-      bits, e.select(e.cmp(CmpIPredicate::ne, n, 0), e.index(1), e.index(0)));
-}
-
-/// With key ids non-decreasing as unsigned numbers over [lo, hi): the first
-/// key whose id is at least dLo and the first whose id is above dHi. Two
-/// binary searches in one loop, so that their reads overlap; each step at
-/// least halves both intervals, so the bit length of hi - lo steps end
-/// them. Ids out of order give some keys of [lo, hi) (every read stays
-/// inside it).
-static IRKeys searchSortedKeys(IREmitter &e, const IRArgs &args, Value lo,
-                               Value hi, Value dLo, Value dHi) {
-  Value steps = bitLength(e, e.max(e.sub(hi, lo), e.index(0)));
-  auto loop = scf::ForOp::create(
-      e.builder, e.loc, e.index(0), steps, e.index(1),
-      ValueRange{lo, hi, lo, hi},
-      [&](OpBuilder &builder, Location loc, Value, ValueRange s) {
-        IREmitter x(builder, loc);
-        Value lastKey = x.sub(hi, 1);
-        SmallVector<Value> next;
-        for (int64_t i = 0; i < 2; ++i) {
-          Value l = s[2 * i], h = s[2 * i + 1];
-          Value active = x.cmp(CmpIPredicate::slt, l, h);
-          Value mid = x.add(
-              l, arith::DivUIOp::create(builder, loc, x.sub(h, l), x.index(2)));
-          Value id =
-              idAt(x, args.kvSegments, args.b, x.clamp(mid, lo, lastKey));
-          // Lower bound of dLo: right past ids below it; upper bound of
-          // dHi: right past ids at most it.
-          Value right = i == 0 ? x.cmp(CmpIPredicate::ult, id, dLo)
-                               : x.cmp(CmpIPredicate::ule, id, dHi);
-          next.push_back(x.select(x.land(active, right), x.add(mid, 1), l));
-          next.push_back(x.select(x.land(active, x.lnot(right)), mid, h));
+  // Key k is in order after k - 1; it starts a run at kLo or where the id
+  // changes.
+  SmallVector<Value> all = scanLoop(
+      e, args, args.kLo, args.kHi, ValueRange{e.boolean(true)}, kScanUnroll,
+      [&](IREmitter &x, Value k, Value fresh,
+          ValueRange acc) -> SmallVector<Value> {
+        Value first = x.cmp(CmpIPredicate::eq, k, args.kLo);
+        Value id = idAt(x, args.kvSegments, args.b, k);
+        Value before =
+            idAt(x, args.kvSegments, args.b, x.max(x.sub(k, 1), args.kLo));
+        Value inOrder = x.lor(first, x.cmp(CmpIPredicate::ule, before, id));
+        if (recordRun) {
+          Value starts =
+              x.land(fresh, x.lor(first, x.cmp(CmpIPredicate::ne, before, id)));
+          auto record = scf::IfOp::create(x.builder, x.loc, starts,
+                                          /*withElseRegion=*/false);
+          OpBuilder::InsertionGuard guard(x.builder);
+          x.builder.setInsertionPointToStart(record.thenBlock());
+          recordRun(x.builder, x.loc, k, id);
         }
-        scf::YieldOp::create(builder, loc, next);
+        return {x.land(acc[0], inOrder)};
       });
-  return {loop.getResult(0), loop.getResult(2)};
+  return all.front();
 }
 
 /// Documents given by offsets are contiguous; ids may repeat anywhere, and
@@ -382,12 +351,13 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   Value kLo = args.kLo ? args.kLo : e.index(0);
   Value kHi = args.kHi ? args.kHi : args.kvLen;
   if (args.idsSorted) {
-    // Sorted ids: the keys of the documents dLo..dHi are one run, which two
-    // binary searches find; ids out of order: every key not hidden already.
+    // Sorted ids: the keys of the documents dLo..dHi are one run, which the
+    // caller's record of the runs gives; ids out of order: every key not
+    // hidden already.
     Value any = e.cmp(CmpIPredicate::sle, docs.first, docs.second);
-    IRKeys run = searchSortedKeys(e, args, kLo, kHi, docs.first, docs.second);
-    IRKeys found = {e.select(any, run.first, e.index(kUnbounded)),
-                    e.select(any, run.second, e.index(0))};
+    IRKeys run = args.keysWithIds(builder, loc, docs.first, docs.second);
+    IRKeys found = {e.select(any, e.max(run.first, kLo), e.index(kUnbounded)),
+                    e.select(any, e.min(run.second, kHi), e.index(0))};
     return finishKeys(e,
                       {e.select(args.idsSorted, found.first, kLo),
                        e.select(args.idsSorted, found.second, kHi)},

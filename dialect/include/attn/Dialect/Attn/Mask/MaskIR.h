@@ -51,11 +51,18 @@ struct IRArgs {
   /// When set (i1): whether the key segment ids of batch entry b are
   /// non-decreasing as unsigned numbers over [kLo, kHi) (over every key
   /// when kLo is not set), as a caller found at run time
-  /// (buildKeyIdsSorted). Document masks with ids then search the keys of
-  /// the queries' documents instead of scanning them, exactly where it
-  /// holds; where it does not, their range is [kLo, kHi)
+  /// (buildKeyIdsSorted). Document masks with ids then take the keys of the
+  /// queries' documents from keysWithIds instead of scanning for them,
+  /// exactly where it holds; where it does not, their range is [kLo, kHi)
   /// (showsKeyIntervals(idsSorted = true)).
   mlir::Value idsSorted;
+  /// Set with idsSorted: the keys [lo, hi) whose ids lie in [dLo, dHi] as
+  /// unsigned numbers, among keys whose ids are sorted (lo == hi when none),
+  /// from the runs the caller recorded (buildKeyIdsSorted). The keys the
+  /// record covers must hold [kLo, kHi).
+  std::function<std::pair<mlir::Value, mlir::Value>(
+      mlir::OpBuilder &, mlir::Location, mlir::Value dLo, mlir::Value dHi)>
+      keysWithIds;
   /// The same arguments without a share: every position of every scan.
   IRArgs whole() const {
     IRArgs all = *this;
@@ -69,12 +76,19 @@ struct IRArgs {
       maskMod;
 };
 
-/// Emits an i1: whether args.kvSegments[b, k] <= args.kvSegments[b, k + 1]
-/// as unsigned numbers for every k of [kLo, kHi - 1) (args' share of them
-/// with IRArgs::scanLane; the AND over lanes is the whole answer). kLo and
-/// kHi must be set.
+/// Records, where it is emitted, a run of equal key ids starting at key
+/// `pos` with id `id` (index values; ids sign-extended).
+using RecordRunFn = std::function<void(mlir::OpBuilder &, mlir::Location,
+                                       mlir::Value pos, mlir::Value id)>;
+
+/// Emits an i1: whether args.kvSegments[b, k - 1] <= args.kvSegments[b, k]
+/// as unsigned numbers for every k of (kLo, kHi) (args' share of them with
+/// IRArgs::scanLane; the AND over lanes is the whole answer). kLo and kHi
+/// must be set. With `recordRun`, also emits a call at each run start of
+/// the share (kLo, and each k whose id differs from k - 1's), once each.
 mlir::Value buildKeyIdsSorted(mlir::OpBuilder &builder, mlir::Location loc,
-                              const IRArgs &args);
+                              const IRArgs &args,
+                              const RecordRunFn &recordRun = nullptr);
 
 /// What a score modifier's IR builder reads (values of type `index` unless
 /// stated).
