@@ -206,21 +206,20 @@ func.func @sink(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>, %v: tens
 // Documents given by ids show intervals where the ids are sorted: the
 // window's geometry (48-key tiles, three blocks: 168 registers). The
 // threads meet in 32 bytes of slots (a warp's lanes first, by shuffles),
-// then a table of 128 runs follows. The document's key scan also checks
-// that the ids are in order (as unsigned numbers) and appends each run of
-// the keys it takes (start, id) to the table; each row takes its keys from
-// the runs. A tile is whole by the rows' bounds only where the ids are
-// sorted and the table held them; partial tiles take the bounds there,
-// else the per-pair test, which reads the ids.
+// then a table of 128 runs follows. The block checks that its keys' ids
+// are in order (as unsigned numbers) and appends each run it meets
+// (start, id) to the table, after the reads of a scan step; each row takes
+// its keys from the runs. A tile is whole by the rows' bounds only where the
+// ids are sorted and the table held them; partial tiles take the bounds
+// there, else the per-pair test, which reads the ids.
 // CHECK-LABEL: module attributes
 // CHECK-SAME: documents = {align = 16 : i64, block = 128 : i64, grid = ["cdiv(SQ,64)", "8", "B"], shared = 68656 : i64
 // CHECK: nvvm.maxnreg = 168
 // CHECK: memref.view {{.+}} to memref<258xi64, #gpu.address_space<workgroup>>
 // CHECK: gpu.shuffle  xor %{{.+}}, %c16_i32, %c32_i32 : i64
-// CHECK: memref.atomic_rmw mins
-// CHECK: scf.for {{.*}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %c0, %{{.+}} = %true) -> (index, index, i1)
-// CHECK: memref.load %arg4
-// CHECK: memref.load %arg4
+// CHECK: scf.for {{.*}} iter_args(%{{.+}} = %true) -> (i1)
+// CHECK-COUNT-16: memref.load %arg4
+// CHECK-NOT: memref.atomic_rmw
 // CHECK: arith.cmpi ule
 // CHECK: scf.if
 // CHECK-NEXT: memref.atomic_rmw addi

@@ -875,11 +875,35 @@ void KernelBuilder::build() {
     margs.scanLanes = c(shape.threads());
     margs.spanOverLanes = spanOverThreads;
   }
-  // sortedIds: the document's key scan also checks the ids' order and
-  // records their runs (after the slots: a count, then (start, id) pairs).
-  Value laneInOrder;
-  mask::IRArgs blockArgs = margs;
+  Value lo = c(0), hi = kvLen;
+  if (spec.mask && shape.sharedMaskScans) {
+    // Each thread's range covers the visible keys of its share of the
+    // scans; the block's is their hull. Empty ranges take no part.
+    auto [l, h] = spec.mask.buildKVRange(b, loc, margs);
+    Value empty =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, l, h);
+    auto [bLo, bHi] = spanOverThreads(
+        b, loc, arith::SelectOp::create(b, loc, empty, c(kMax), l),
+        arith::SelectOp::create(b, loc, empty, c(kMin), h));
+    Value none =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bLo, bHi);
+    lo = arith::SelectOp::create(b, loc, none, c(0), bLo);
+    hi = arith::SelectOp::create(b, loc, none, c(0), bHi);
+  } else if (spec.mask) {
+    std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
+  }
+  // sortedIds: whether the ids of the block's keys are in order, the AND
+  // of the threads' shares of the check (the smallest of their 0 or 1),
+  // and their runs, which each thread appends as it meets them. The
+  // meeting's barrier ends the appends; a table that overflowed counts as
+  // out of order.
+  Value idsSorted;
+  std::function<std::pair<Value, Value>(OpBuilder &, Location, Value, Value)>
+      keysWithIds;
   if (shape.sortedIds) {
+    mask::IRArgs sargs = margs;
+    sargs.kLo = lo;
+    sargs.kHi = hi;
     auto record = [&](OpBuilder &ob, Location l, Value pos, Value id) {
       auto index = [&](int64_t v) -> Value {
         return arith::ConstantIndexOp::create(ob, l, v);
@@ -906,46 +930,8 @@ void KernelBuilder::build() {
       Value next = arith::AddIOp::create(ob, l, slot, index(1));
       memref::StoreOp::create(ob, l, word(id), idRuns, next);
     };
-    auto runs = std::make_shared<mask::KeyIdRuns>();
-    runs->record = record;
-    runs->inOrder = [&](OpBuilder &ob, Location l, Value inOrder) {
-      laneInOrder = laneInOrder
-                        ? arith::AndIOp::create(ob, l, laneInOrder, inOrder)
-                        : inOrder;
-    };
-    blockArgs.keyIdRuns = runs;
-  }
-  Value lo = c(0), hi = kvLen;
-  if (spec.mask && shape.sharedMaskScans) {
-    // Each thread's range covers the visible keys of its share of the
-    // scans; the block's is their hull. Empty ranges take no part.
-    auto [l, h] = spec.mask.buildKVRange(b, loc, blockArgs);
-    Value empty =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, l, h);
-    auto [bLo, bHi] = spanOverThreads(
-        b, loc, arith::SelectOp::create(b, loc, empty, c(kMax), l),
-        arith::SelectOp::create(b, loc, empty, c(kMin), h));
-    Value none =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bLo, bHi);
-    lo = arith::SelectOp::create(b, loc, none, c(0), bLo);
-    hi = arith::SelectOp::create(b, loc, none, c(0), bHi);
-  } else if (spec.mask) {
-    std::tie(lo, hi) = spec.mask.buildKVRange(b, loc, margs);
-  }
-  // sortedIds: whether the ids of the block's keys are in order, the AND
-  // of the threads' shares of the document's key scan (the smallest of
-  // their 0 or 1), and their runs, which each thread appends as it meets
-  // them in that scan. The meetings' barriers end the appends; a table that
-  // overflowed counts as out of order.
-  Value idsSorted;
-  std::function<std::pair<Value, Value>(OpBuilder &, Location, Value, Value)>
-      keysWithIds;
-  if (shape.sortedIds) {
     Value mine = arith::SelectOp::create(
-        b, loc,
-        laneInOrder ? laneInOrder
-                    : arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1),
-        c(1), c(0));
+        b, loc, mask::buildKeyIdsSorted(b, loc, sargs, record), c(1), c(0));
     Value all = spanOverThreads(b, loc, mine, mine).first;
     Value count = arith::IndexCastOp::create(
         b, loc, b.getIndexType(), memref::LoadOp::create(b, loc, idRuns, c(0)));

@@ -360,27 +360,11 @@ protected:
       }
       ranges.push_back(r);
     }
-    // The order a document's key scan reports (IRArgs::keyIdRuns): the AND
-    // of every call, true when none.
-    auto scanOrder = [&](const IRArgs &a) -> Value {
-      IRArgs scan = a;
-      Value order;
-      auto runs = std::make_shared<KeyIdRuns>();
-      runs->record = [](OpBuilder &, Location, Value, Value) {};
-      runs->inOrder = [&](OpBuilder &builder, Location loc, Value v) {
-        order = order ? arith::AndIOp::create(builder, loc, order, v) : v;
-      };
-      scan.keyIdRuns = runs;
-      m.buildKVRange(f.builder, f.loc, scan);
-      return order ? order
-                   : arith::ConstantIntOp::create(f.builder, f.loc,
-                                                  f.builder.getI1Type(), 1);
-    };
     // Kinds that show each query one interval of keys: the range of a
     // single query is exactly its visible keys (showsKeyIntervals). Kinds
-    // that do so when the key ids are sorted get IRArgs::idsSorted from the
-    // order their own scan of the query's keys reports: exact where the
-    // ids are sorted, a hull elsewhere.
+    // that do so when the key ids are sorted get IRArgs::idsSorted from
+    // buildKeyIdsSorted over every key: exact where the ids are sorted, a
+    // hull elsewhere.
     std::vector<RangeCase> singles;
     bool intervals = m.showsKeyIntervals(/*idsSorted=*/false);
     bool ifSorted = !intervals && m.showsKeyIntervals(/*idsSorted=*/true);
@@ -395,7 +379,10 @@ protected:
         a.qLo = f.index(q);
         a.qHi = f.index(q + 1);
         if (ifSorted) {
-          a.idsSorted = scanOrder(a);
+          IRArgs keys = a;
+          keys.kLo = f.index(0);
+          keys.kHi = base.kvLen;
+          a.idsSorted = buildKeyIdsSorted(f.builder, f.loc, keys);
           r.exact = idsSorted(data.kvDocs[r.b], {0, p.kvLen});
           a.keysWithIds = keysWithIds(f, data.kvDocs[r.b]);
         }
@@ -404,8 +391,8 @@ protected:
         r.hi = f.yield(hi);
         singles.push_back(r);
       }
-    // A document's scan over random keys reports their order, whole and
-    // split between lanes (the AND of their shares).
+    // buildKeyIdsSorted on random key ranges, whole and split between
+    // lanes (the AND of their shares).
     struct SortedCase {
       int64_t b;
       Interval k;
@@ -413,20 +400,17 @@ protected:
       std::vector<size_t> lanes;
     };
     std::vector<SortedCase> sortedCases;
-    if (isa<DocumentMaskAttr>(m) && req.documents)
+    if (req.documents)
       for (int i = 0; i < kRanges; ++i) {
         SortedCase c{pick(rng, 0, p.batch - 1), span(p.kvLen), 0, {}};
         IRArgs a = base;
         a.b = f.index(c.b);
-        a.h = f.index(0);
-        Interval q = span(p.qLen);
-        a.qLo = f.index(q.lo);
-        a.qHi = f.index(q.hi);
         a.kLo = f.index(c.k.lo);
         a.kHi = f.index(c.k.hi);
-        c.result = f.yield(scanOrder(a));
+        c.result = f.yield(buildKeyIdsSorted(f.builder, f.loc, a));
         for (int64_t lane = 0, lanes = pickLanes(); lane < lanes; ++lane)
-          c.lanes.push_back(f.yield(scanOrder(laneArgs(a, lane, lanes))));
+          c.lanes.push_back(f.yield(
+              buildKeyIdsSorted(f.builder, f.loc, laneArgs(a, lane, lanes))));
         sortedCases.push_back(c);
       }
     for (int i = 0; i < kHulls; ++i) {
@@ -702,7 +686,7 @@ TEST_F(MaskIRTest, DocumentIds) {
 }
 /// Ids out of order at times (a document in two runs, a run of padding
 /// inside): ranges are hulls, and a single query's range with
-/// IRArgs::idsSorted is exact only where the scan reports the ids sorted.
+/// IRArgs::idsSorted is exact only where buildKeyIdsSorted says sorted.
 TEST_F(MaskIRTest, DocumentIdsOutOfOrder) {
   scrambleDocuments = true;
   sweep("document out of order", fixed("document"), Exactness{false, true});

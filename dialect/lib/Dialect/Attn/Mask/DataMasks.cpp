@@ -18,6 +18,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <array>
+
 using namespace mlir;
 using namespace attn;
 using namespace attn::mask;
@@ -173,13 +175,15 @@ static std::pair<Value, Value> scanShare(IREmitter &e, const IRArgs &args,
 /// one position an iteration, waited for each read in turn). Positions past
 /// `hi` take position hi - 1 again: every body is a hull or an AND, where a
 /// position of [lo, hi) counted twice, or by two lanes, changes nothing.
-/// The body's `fresh` (i1) is false for such repeats.
+/// The body's `fresh` (i1) is false for such repeats. `finish`, when
+/// given, runs after the last body of an iteration (before its yield).
 static SmallVector<Value>
 scanLoop(IREmitter &e, const IRArgs &args, Value lo, Value hi, ValueRange init,
          int64_t unroll,
          llvm::function_ref<SmallVector<Value>(IREmitter &, Value, Value fresh,
                                                ValueRange)>
-             body) {
+             body,
+         llvm::function_ref<void(IREmitter &)> finish = nullptr) {
   auto [first, step] = scanShare(e, args, lo);
   auto loop = scf::ForOp::create(
       e.builder, e.loc, first, hi, e.mul(step, unroll), init,
@@ -197,6 +201,8 @@ scanLoop(IREmitter &e, const IRArgs &args, Value lo, Value hi, ValueRange init,
           state = body(inner, inner.min(position, last),
                        inner.cmp(CmpIPredicate::slt, position, hi), state);
         }
+        if (finish)
+          finish(inner);
         scf::YieldOp::create(builder, loc, state);
       });
   return SmallVector<Value>(loop.getResults());
@@ -293,6 +299,42 @@ static Value idAt(IREmitter &e, Value segments, Value b, Value pos) {
   return e.toIndex(e.extract(segments, {b, pos}));
 }
 
+Value mask::buildKeyIdsSorted(OpBuilder &builder, Location loc,
+                              const IRArgs &args,
+                              const RecordRunFn &recordRun) {
+  IREmitter e(builder, loc);
+  // Key k is in order after k - 1; it starts a run at kLo or where the id
+  // changes. The records come after the iteration's reads, which stay in
+  // flight together (a record's atomics would order the reads after it).
+  SmallVector<std::array<Value, 3>> pending; // (starts, key, id)
+  SmallVector<Value> all = scanLoop(
+      e, args, args.kLo, args.kHi, ValueRange{e.boolean(true)}, kScanUnroll,
+      [&](IREmitter &x, Value k, Value fresh,
+          ValueRange acc) -> SmallVector<Value> {
+        Value first = x.cmp(CmpIPredicate::eq, k, args.kLo);
+        Value id = idAt(x, args.kvSegments, args.b, k);
+        Value before =
+            idAt(x, args.kvSegments, args.b, x.max(x.sub(k, 1), args.kLo));
+        Value inOrder = x.lor(first, x.cmp(CmpIPredicate::ule, before, id));
+        if (recordRun)
+          pending.push_back({x.land(fresh, x.lor(first, x.cmp(CmpIPredicate::ne,
+                                                              before, id))),
+                             k, id});
+        return {x.land(acc[0], inOrder)};
+      },
+      [&](IREmitter &x) {
+        for (auto [starts, k, id] : pending) {
+          auto record = scf::IfOp::create(x.builder, x.loc, starts,
+                                          /*withElseRegion=*/false);
+          OpBuilder::InsertionGuard guard(x.builder);
+          x.builder.setInsertionPointToStart(record.thenBlock());
+          recordRun(x.builder, x.loc, k, id);
+        }
+        pending.clear();
+      });
+  return all.front();
+}
+
 /// Documents given by offsets are contiguous; ids may repeat anywhere, and
 /// are contiguous where they are sorted.
 bool DocumentMaskAttr::showsKeyIntervals(bool idsSorted) const {
@@ -334,49 +376,15 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
                        e.select(args.idsSorted, found.second, kHi)},
                       args.kvLen);
   }
-  auto takes = [&](IREmitter &x, Value d) {
-    return x.land(x.cmp(CmpIPredicate::sge, d, docs.first),
-                  x.cmp(CmpIPredicate::sle, d, docs.second));
-  };
-  if (!args.keyIdRuns) {
-    IRKeys keys =
-        scanKeys(e, args, kLo, kHi, {args.kvLen, e.index(0)},
-                 [&](IREmitter &x, Value k, IRKeys acc) {
-                   Value d = idAt(x, args.kvSegments, args.b, k);
-                   return takeKeys(x, acc, takes(x, d), k, x.add(k, 1));
-                 });
-    return finishKeys(e, keys, args.kvLen);
-  }
-  // The same scan, which also checks the ids' order (each against the one
-  // before it) and records where a run of taken keys starts.
-  const KeyIdRuns &runs = *args.keyIdRuns;
-  SmallVector<Value> state = scanLoop(
-      e, args, kLo, kHi, ValueRange{args.kvLen, e.index(0), e.boolean(true)},
-      kScanUnroll,
-      [&](IREmitter &x, Value k, Value fresh,
-          ValueRange acc) -> SmallVector<Value> {
-        Value d = idAt(x, args.kvSegments, args.b, k);
-        Value taken = takes(x, d);
-        IRKeys keys = takeKeys(x, {acc[0], acc[1]}, taken, k, x.add(k, 1));
-        Value first = x.cmp(CmpIPredicate::eq, k, kLo);
-        Value before =
-            idAt(x, args.kvSegments, args.b, x.max(x.sub(k, 1), kLo));
-        Value inOrder =
-            x.land(acc[2], x.lor(first, x.cmp(CmpIPredicate::ule, before, d)));
-        Value starts =
-            x.land(x.land(fresh, taken),
-                   x.lor(first, x.cmp(CmpIPredicate::ne, before, d)));
-        auto record = scf::IfOp::create(x.builder, x.loc, starts,
-                                        /*withElseRegion=*/false);
-        {
-          OpBuilder::InsertionGuard guard(x.builder);
-          x.builder.setInsertionPointToStart(record.thenBlock());
-          runs.record(x.builder, x.loc, k, d);
-        }
-        return {keys.first, keys.second, inOrder};
-      });
-  runs.inOrder(builder, loc, state[2]);
-  return finishKeys(e, {state[0], state[1]}, args.kvLen);
+  IRKeys keys =
+      scanKeys(e, args, kLo, kHi, {args.kvLen, e.index(0)},
+               [&](IREmitter &x, Value k, IRKeys acc) {
+                 Value d = x.toIndex(x.extract(args.kvSegments, {args.b, k}));
+                 Value in = x.land(x.cmp(CmpIPredicate::sge, d, docs.first),
+                                   x.cmp(CmpIPredicate::sle, d, docs.second));
+                 return takeKeys(x, acc, in, k, x.add(k, 1));
+               });
+  return finishKeys(e, keys, args.kvLen);
 }
 
 //===----------------------------------------------------------------------===//

@@ -13,25 +13,8 @@
 #include "mlir/IR/Value.h"
 
 #include <functional>
-#include <memory>
 
 namespace attn::mask {
-
-/// Records, where it is emitted, a run of equal key ids starting at key
-/// `pos` with id `id` (index values; ids sign-extended).
-using RecordRunFn = std::function<void(mlir::OpBuilder &, mlir::Location,
-                                       mlir::Value pos, mlir::Value id)>;
-
-/// What document masks with ids report from their key scan (IRArgs::
-/// keyIdRuns): a call of `record` at each start of a run of the keys they
-/// take (a key whose id differs from the one before it, or the first key
-/// scanned), once each, in the lane's share; then `inOrder` with an i1:
-/// whether each id of the share is at least the one before it as unsigned
-/// numbers (over every key scanned, taken or not).
-struct KeyIdRuns {
-  RecordRunFn record;
-  std::function<void(mlir::OpBuilder &, mlir::Location, mlir::Value)> inOrder;
-};
 
 /// Values of type `index` unless stated; unused ones may be null.
 struct IRArgs {
@@ -65,21 +48,18 @@ struct IRArgs {
   std::function<std::pair<mlir::Value, mlir::Value>(
       mlir::OpBuilder &, mlir::Location, mlir::Value lo, mlir::Value hi)>
       spanOverLanes;
-  /// When set, document masks with ids report the order and the runs of
-  /// the key ids their buildKVRange scans (KeyIdRuns).
-  std::shared_ptr<KeyIdRuns> keyIdRuns;
   /// When set (i1): whether the key segment ids of batch entry b are
   /// non-decreasing as unsigned numbers over [kLo, kHi) (over every key
-  /// when kLo is not set), as a caller found at run time (keyIdRuns).
-  /// Document masks with ids then take the keys of the queries' documents
-  /// from keysWithIds instead of scanning for them, exactly where it holds;
-  /// where it does not, their range is [kLo, kHi)
+  /// when kLo is not set), as a caller found at run time
+  /// (buildKeyIdsSorted). Document masks with ids then take the keys of the
+  /// queries' documents from keysWithIds instead of scanning for them,
+  /// exactly where it holds; where it does not, their range is [kLo, kHi)
   /// (showsKeyIntervals(idsSorted = true)).
   mlir::Value idsSorted;
   /// Set with idsSorted: the keys [lo, hi) whose ids lie in [dLo, dHi] as
   /// unsigned numbers, among keys whose ids are sorted (lo == hi when none),
-  /// from the runs the caller recorded (keyIdRuns). The keys the record
-  /// covers must hold [kLo, kHi).
+  /// from the runs the caller recorded (buildKeyIdsSorted). The keys the
+  /// record covers must hold [kLo, kHi).
   std::function<std::pair<mlir::Value, mlir::Value>(
       mlir::OpBuilder &, mlir::Location, mlir::Value dLo, mlir::Value dHi)>
       keysWithIds;
@@ -95,6 +75,20 @@ struct IRArgs {
                             mlir::Value h, mlir::Value q, mlir::Value k)>
       maskMod;
 };
+
+/// Records, where it is emitted, a run of equal key ids starting at key
+/// `pos` with id `id` (index values; ids sign-extended).
+using RecordRunFn = std::function<void(mlir::OpBuilder &, mlir::Location,
+                                       mlir::Value pos, mlir::Value id)>;
+
+/// Emits an i1: whether args.kvSegments[b, k - 1] <= args.kvSegments[b, k]
+/// as unsigned numbers for every k of (kLo, kHi) (args' share of them with
+/// IRArgs::scanLane; the AND over lanes is the whole answer). kLo and kHi
+/// must be set. With `recordRun`, also emits a call at each run start of
+/// the share (kLo, and each k whose id differs from k - 1's), once each.
+mlir::Value buildKeyIdsSorted(mlir::OpBuilder &builder, mlir::Location loc,
+                              const IRArgs &args,
+                              const RecordRunFn &recordRun = nullptr);
 
 /// What a score modifier's IR builder reads (values of type `index` unless
 /// stated).
