@@ -84,7 +84,11 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     tiles. Masks that show each query one interval of keys
     (showsKeyIntervals) with unmodified scores test partial tiles against
     each row's [lo, hi) and take 48-key tiles, three blocks a
-    multiprocessor (168 registers a thread).
+    multiprocessor (168 registers a thread). Documents given by segment
+    ids take that kernel too: a block checks at run time that its keys'
+    ids are sorted and records their runs in shared memory, from which
+    each row takes its keys; a block whose ids are out of order (or hold
+    more than 128 runs) tests every pair.
 
     Other entries (and tensor-cores=false) get the scalar kernel: blocks of
     R x L threads, R query rows of one head a block (block-q, fewer to keep
