@@ -795,8 +795,8 @@ void KernelBuilder::build() {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   };
   // sortedIds: the runs of the block's key ids, after the slots: a count
-  // (set to 0 here, before the first meeting's barrier), then (start, id)
-  // pairs.
+  // (set to 0 here, before the first meeting's barrier), a word of
+  // padding, then (start, id) pairs.
   Value idRuns;
   if (shape.sortedIds) {
     idRuns = memref::ViewOp::create(

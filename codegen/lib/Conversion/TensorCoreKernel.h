@@ -29,7 +29,8 @@ inline constexpr int64_t kDefaultBlockQ = 128;
 /// mask's scans (sharedMaskScans): two (lo, hi) pairs of i64.
 inline constexpr int64_t kMaskSlotBytes = 32;
 /// sortedIds: the runs of equal key ids a block records (start and id),
-/// after a count; a block whose keys hold more takes the per-pair test.
+/// after a count and a word of padding; a block whose keys hold more takes
+/// the per-pair test.
 /// Blocks of 64 rows over packed documents meet at most 64 runs.
 inline constexpr int64_t kIdRunSlots = 128;
 inline constexpr int64_t kIdRunBytes = 8 * (2 + 2 * kIdRunSlots);

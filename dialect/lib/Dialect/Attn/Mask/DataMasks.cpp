@@ -224,11 +224,10 @@ scanKeys(IREmitter &e, const IRArgs &args, Value lo, Value hi, IRKeys init,
   return {keys[0], keys[1]};
 }
 /// Whether `test` holds at every position of [lo, hi) (args' share of it).
-/// Two positions an iteration by default: a tile's test gives a lane few.
+/// Two positions an iteration: a tile's test gives a lane few.
 static Value scanAll(IREmitter &e, const IRArgs &args, Value lo, Value hi,
-                     llvm::function_ref<Value(IREmitter &, Value)> test,
-                     int64_t unroll = 2) {
-  return scanLoop(e, args, lo, hi, ValueRange{e.boolean(true)}, unroll,
+                     llvm::function_ref<Value(IREmitter &, Value)> test) {
+  return scanLoop(e, args, lo, hi, ValueRange{e.boolean(true)}, 2,
                   [&](IREmitter &x, Value i, Value,
                       ValueRange acc) -> SmallVector<Value> {
                     return {x.land(acc[0], test(x, i))};
