@@ -21,16 +21,21 @@ rm -rf "$work" && mkdir -p "$work/packages" "$work/inputs" "$work/refs" "$work/b
 # What built the packages (the benchmark's "Commit" line reads it).
 git describe --always --dirty --abbrev=7 > "$work/source.txt" 2>/dev/null || true
 : > "$work/examples.txt"
+# A GPU case: NAME's fp64 reference for SPEC on the inputs LIST, and its
+# line in examples.txt (its package is packages/NAME.attnpkg).
+reference() {  # NAME SPEC LIST
+  "$bin/attn-run" "$2" --seed 1 --inputs "$3" --check-rows "$rows" \
+    --write-reference "$work/refs/$1" > /dev/null
+  printf '%s\t%s\n' "$1" "$3" >> "$work/examples.txt"
+  echo "prepared $1"
+}
 for spec in examples/*.mlir; do
   name=$(basename "$spec" .mlir)
   "$bin/attn-opt" "$spec" --attn-to-ptx="chip=sm_90a package=$work/packages/$name.attnpkg" -o /dev/null
   list=$(python3 scripts/example-inputs.py "$spec" "$work/inputs/$name" \
     --random-floats --batch 1 --seq 777)
   [ -n "$list" ] || list="@,@,@"
-  "$bin/attn-run" "$spec" --seed 1 --inputs "$list" --check-rows "$rows" \
-    --write-reference "$work/refs/$name" > /dev/null
-  printf '%s\t%s\n' "$name" "$list" >> "$work/examples.txt"
-  echo "prepared $name"
+  reference "$name" "$spec" "$list"
 done
 # The document example again with ids out of order (a run of padding inside,
 # a document in two runs): its kernel checks each block's ids at run time
@@ -39,10 +44,7 @@ cp "$work/packages/document.attnpkg" "$work/packages/document_unsorted.attnpkg"
 list=$(python3 scripts/example-inputs.py examples/document.mlir \
   "$work/inputs/document_unsorted" --random-floats --batch 1 --seq 777 \
   --ids-out-of-order)
-"$bin/attn-run" examples/document.mlir --seed 1 --inputs "$list" \
-  --check-rows "$rows" --write-reference "$work/refs/document_unsorted" > /dev/null
-printf '%s\t%s\n' document_unsorted "$list" >> "$work/examples.txt"
-echo "prepared document_unsorted"
+reference document_unsorted examples/document.mlir "$list"
 # Cross attention whose key ids hold more runs than a block records
 # (test/Integration/GPU/Inputs/document-many-runs.mlir): q rows 0-99 in
 # document 0, the rest in 300; key k in document k / 13.
@@ -51,7 +53,7 @@ spec=test/Integration/GPU/Inputs/document-many-runs.mlir
 "$bin/attn-opt" "$spec" --attn-to-ptx="chip=sm_90a package=$work/packages/$name.attnpkg" -o /dev/null
 mkdir -p "$work/inputs/$name"
 python3 - "$work/inputs/$name" <<'PY'
-import importlib.util, struct, sys
+import importlib.util, sys
 spec = importlib.util.spec_from_file_location("ei", "scripts/example-inputs.py")
 ei = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ei)
@@ -61,11 +63,8 @@ for name, ids in (("q_ids", q), ("kv_ids", k)):
     ei.write_npy("%s/%s.npy" % (sys.argv[1], name), "<i4", [1, len(ids)],
                  ei.packed("i", ids))
 PY
-list="@,@,@,$work/inputs/$name/q_ids.npy,$work/inputs/$name/kv_ids.npy"
-"$bin/attn-run" "$spec" --seed 1 --inputs "$list" --check-rows "$rows" \
-  --write-reference "$work/refs/$name" > /dev/null
-printf '%s\t%s\n' "$name" "$list" >> "$work/examples.txt"
-echo "prepared $name"
+reference "$name" "$spec" \
+  "@,@,@,$work/inputs/$name/q_ids.npy,$work/inputs/$name/kv_ids.npy"
 # Benchmark packages: one per mask and head dim, dynamic batch and length
 # (names as bench/gpu/workloads.py expects).
 bench_spec() {  # NAME HQ HKV D MASK [EXTRA_ARGS EXTRA_OPERANDS]

@@ -904,6 +904,15 @@ void KernelBuilder::build() {
     mask::IRArgs sargs = margs;
     sargs.kLo = lo;
     sargs.kHi = hi;
+    // Slot of field `field` (0: start, 1: id) of run `i` in idRuns.
+    auto runSlot = [&](OpBuilder &ob, Location l, Value i,
+                       int64_t field) -> Value {
+      return arith::AddIOp::create(
+          ob, l,
+          arith::MulIOp::create(ob, l, i,
+                                arith::ConstantIndexOp::create(ob, l, 2)),
+          arith::ConstantIndexOp::create(ob, l, 2 + field));
+    };
     auto record = [&](OpBuilder &ob, Location l, Value pos, Value id) {
       auto index = [&](int64_t v) -> Value {
         return arith::ConstantIndexOp::create(ob, l, v);
@@ -924,11 +933,8 @@ void KernelBuilder::build() {
           /*withElseRegion=*/false);
       OpBuilder::InsertionGuard guard(ob);
       ob.setInsertionPointToStart(fits.thenBlock());
-      Value slot = arith::AddIOp::create(
-          ob, l, arith::MulIOp::create(ob, l, at, index(2)), index(2));
-      memref::StoreOp::create(ob, l, word(pos), idRuns, slot);
-      Value next = arith::AddIOp::create(ob, l, slot, index(1));
-      memref::StoreOp::create(ob, l, word(id), idRuns, next);
+      memref::StoreOp::create(ob, l, word(pos), idRuns, runSlot(ob, l, at, 0));
+      memref::StoreOp::create(ob, l, word(id), idRuns, runSlot(ob, l, at, 1));
     };
     Value mine = arith::SelectOp::create(
         b, loc, mask::buildKeyIdsSorted(b, loc, sargs, record), c(1), c(0));
@@ -953,12 +959,10 @@ void KernelBuilder::build() {
           ob, l, index(0), runs, index(1), ValueRange{hi, hi},
           [&](OpBuilder &lb, Location ll, Value i, ValueRange acc) {
             auto read = [&](int64_t field) -> Value {
-              Value slot = arith::AddIOp::create(
-                  lb, ll, arith::MulIOp::create(lb, ll, i, index(2)),
-                  index(2 + field));
               return arith::IndexCastOp::create(
                   lb, ll, lb.getIndexType(),
-                  memref::LoadOp::create(lb, ll, idRuns, slot));
+                  memref::LoadOp::create(lb, ll, idRuns,
+                                         runSlot(lb, ll, i, field)));
             };
             Value pos = read(0), id = read(1);
             auto take = [&](Value acc, arith::CmpIPredicate pred, Value d) {

@@ -96,6 +96,12 @@ void DocumentMaskAttr::printExpr(llvm::raw_ostream &os) const {
   os << (getFromOffsets() ? "document(offsets)" : "document");
 }
 
+/// Entry (b, pos) of a [B, N] operand (segment ids or document starts, i32
+/// or i64) as an index.
+static Value entryAt(IREmitter &e, Value operand, Value b, Value pos) {
+  return e.toIndex(e.extract(operand, {b, pos}));
+}
+
 /// The documents of positions `positions` of batch entry `b`, as indices,
 /// under cumulative starts [B, N + 1] (documentFromOffsets(): the number of
 /// starts <= pos, minus one; -1 outside): one scan over the starts counts
@@ -109,7 +115,7 @@ static SmallVector<Value, 2> buildOffsetDocuments(IREmitter &e, Value starts,
       e.builder, e.loc, e.index(0), count, e.index(1), zeros,
       [&](OpBuilder &builder, Location loc, Value i, ValueRange atOrBelow) {
         IREmitter body(builder, loc);
-        Value start = body.toIndex(body.extract(starts, {b, i}));
+        Value start = entryAt(body, starts, b, i);
         SmallVector<Value, 2> next;
         for (auto [pos, n] : llvm::zip_equal(positions, atOrBelow)) {
           Value below = body.cmp(CmpIPredicate::sle, start, pos);
@@ -131,7 +137,7 @@ static SmallVector<Value, 2> buildOffsetDocuments(IREmitter &e, Value starts,
 static Value buildDocument(IREmitter &e, Value segments, Value b, Value pos,
                            bool fromOffsets) {
   if (!fromOffsets)
-    return e.toIndex(e.extract(segments, {b, pos}));
+    return entryAt(e, segments, b, pos);
   return buildOffsetDocuments(e, segments, b, {pos}).front();
 }
 Value DocumentMaskAttr::buildVisible(OpBuilder &builder, Location loc,
@@ -184,7 +190,8 @@ scanLoop(IREmitter &e, const IRArgs &args, Value lo, Value hi, ValueRange init,
                                                ValueRange)>
              body,
          llvm::function_ref<void(IREmitter &)> finish = nullptr) {
-  auto [first, step] = scanShare(e, args, lo);
+  std::pair<Value, Value> share = scanShare(e, args, lo);
+  Value first = share.first, step = share.second;
   auto loop = scf::ForOp::create(
       e.builder, e.loc, first, hi, e.mul(step, unroll), init,
       [&](OpBuilder &builder, Location loc, Value iv, ValueRange acc) {
@@ -241,7 +248,7 @@ static Value scanAll(IREmitter &e, const IRArgs &args, Value lo, Value hi,
 static IRKeys buildOffsetsKeys(IREmitter &e, const IRArgs &args) {
   Value qStarts = args.qSegments, kvStarts = args.kvSegments;
   auto start = [&](Value starts, Value i) {
-    return e.toIndex(e.extract(starts, {args.b, i}));
+    return entryAt(e, starts, args.b, i);
   };
   Value qDocs = e.sub(e.dim(qStarts, 1), 1);
   Value first = e.max(args.qLo, start(qStarts, e.index(0)));
@@ -280,11 +287,10 @@ Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                         e.cmp(CmpIPredicate::eq, d, k[1]));
     return e.land(same, e.cmp(CmpIPredicate::sge, d, e.index(0)));
   }
-  Value d = e.toIndex(e.extract(args.qSegments, {args.b, args.qLo}));
+  Value d = entryAt(e, args.qSegments, args.b, args.qLo);
   auto allAre = [&](Value segments, Value lo, Value hi) {
     return scanAll(e, args, lo, hi, [&](IREmitter &x, Value i) {
-      return x.cmp(CmpIPredicate::eq,
-                   x.toIndex(x.extract(segments, {args.b, i})), d);
+      return x.cmp(CmpIPredicate::eq, entryAt(x, segments, args.b, i), d);
     });
   };
   return e.land(e.land(allAre(args.qSegments, args.qLo, args.qHi),
@@ -292,28 +298,24 @@ Value DocumentMaskAttr::buildTileIsFull(OpBuilder &builder, Location loc,
                 e.cmp(CmpIPredicate::sge, d, e.index(0)));
 }
 
-/// The id at `pos` of batch entry `b` as an index. Sorted ids compare as
-/// unsigned numbers, so that padding (-1) sorts after every document.
-static Value idAt(IREmitter &e, Value segments, Value b, Value pos) {
-  return e.toIndex(e.extract(segments, {b, pos}));
-}
-
 Value mask::buildKeyIdsSorted(OpBuilder &builder, Location loc,
                               const IRArgs &args,
                               const RecordRunFn &recordRun) {
   IREmitter e(builder, loc);
-  // Key k is in order after k - 1; it starts a run at kLo or where the id
-  // changes. The records come after the iteration's reads, which stay in
-  // flight together (a record's atomics would order the reads after it).
+  // Key k is in order after k - 1 (ids compare as unsigned numbers, so
+  // that padding, -1, sorts after every document); it starts a run at kLo
+  // or where the id changes. The records come after the iteration's reads,
+  // which stay in flight together (a record's atomics would order the reads
+  // after it).
   SmallVector<std::array<Value, 3>> pending; // (starts, key, id)
   SmallVector<Value> all = scanLoop(
       e, args, args.kLo, args.kHi, ValueRange{e.boolean(true)}, kScanUnroll,
       [&](IREmitter &x, Value k, Value fresh,
           ValueRange acc) -> SmallVector<Value> {
         Value first = x.cmp(CmpIPredicate::eq, k, args.kLo);
-        Value id = idAt(x, args.kvSegments, args.b, k);
+        Value id = entryAt(x, args.kvSegments, args.b, k);
         Value before =
-            idAt(x, args.kvSegments, args.b, x.max(x.sub(k, 1), args.kLo));
+            entryAt(x, args.kvSegments, args.b, x.max(x.sub(k, 1), args.kLo));
         Value inOrder = x.lor(first, x.cmp(CmpIPredicate::ule, before, id));
         if (recordRun)
           pending.push_back({x.land(fresh, x.lor(first, x.cmp(CmpIPredicate::ne,
@@ -354,7 +356,7 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   IRKeys docs =
       scanKeys(e, queries, args.qLo, args.qHi, none,
                [&](IREmitter &x, Value q, IRKeys acc) {
-                 Value d = x.toIndex(x.extract(args.qSegments, {args.b, q}));
+                 Value d = entryAt(x, args.qSegments, args.b, q);
                  return takeKeys(x, acc, x.cmp(CmpIPredicate::sge, d, 0), d, d);
                });
   if (queries.scanLane)
@@ -378,7 +380,7 @@ IRKeys DocumentMaskAttr::buildKVRange(OpBuilder &builder, Location loc,
   IRKeys keys =
       scanKeys(e, args, kLo, kHi, {args.kvLen, e.index(0)},
                [&](IREmitter &x, Value k, IRKeys acc) {
-                 Value d = x.toIndex(x.extract(args.kvSegments, {args.b, k}));
+                 Value d = entryAt(x, args.kvSegments, args.b, k);
                  Value in = x.land(x.cmp(CmpIPredicate::sge, d, docs.first),
                                    x.cmp(CmpIPredicate::sle, d, docs.second));
                  return takeKeys(x, acc, in, k, x.add(k, 1));
