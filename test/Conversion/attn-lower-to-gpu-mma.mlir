@@ -1,7 +1,7 @@
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=chip=sm_80 --canonicalize --cse | FileCheck %s
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu="chip=sm_80 block-q=64" | FileCheck %s --check-prefix=BLOCK64
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=tensor-cores=false | FileCheck %s --check-prefix=SCALAR
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu="chip=sm_80 block-q=128" | FileCheck %s --check-prefix=ROWS128
+// RUN: attn-opt %s --split-input-file --attn-to-gpu=chip=sm_80 --canonicalize --cse | FileCheck %s
+// RUN: attn-opt %s --split-input-file --attn-to-gpu="chip=sm_80 block-q=64" | FileCheck %s --check-prefix=BLOCK64
+// RUN: attn-opt %s --split-input-file --attn-to-gpu=tensor-cores=false | FileCheck %s --check-prefix=SCALAR
+// RUN: attn-opt %s --split-input-file --attn-to-gpu="chip=sm_80 block-q=128" | FileCheck %s --check-prefix=ROWS128
 
 // bf16 with head dims that are multiples of 16 takes the tensor-core kernel.
 // At D = 64 a warp owns two tiles of 16 query rows, so each K and V

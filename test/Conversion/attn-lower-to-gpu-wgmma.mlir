@@ -1,7 +1,7 @@
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu --canonicalize --cse | FileCheck %s
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=block-q=64 | FileCheck %s --check-prefix=BLOCK64
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=warpgroup-mma=false | FileCheck %s --check-prefix=SYNC
-// RUN: attn-opt %s --split-input-file --attn-lower-to-gpu=chip=sm_90 | FileCheck %s --check-prefix=SYNC
+// RUN: attn-opt %s --split-input-file --attn-to-gpu --canonicalize --cse | FileCheck %s
+// RUN: attn-opt %s --split-input-file --attn-to-gpu=block-q=64 | FileCheck %s --check-prefix=BLOCK64
+// RUN: attn-opt %s --split-input-file --attn-to-gpu=warpgroup-mma=false | FileCheck %s --check-prefix=SYNC
+// RUN: attn-opt %s --split-input-file --attn-to-gpu=chip=sm_90 | FileCheck %s --check-prefix=SYNC
 
 // On sm_90a (the default chip) the tensor-core kernel's products run on
 // wgmma: a warpgroup (4 warps) owns 64 query rows. With no mask or a causal

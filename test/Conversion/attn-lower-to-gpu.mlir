@@ -1,7 +1,7 @@
-// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu=tensor-cores=false --canonicalize --cse 2>&1 | FileCheck %s
-// RUN: not attn-opt %s --split-input-file --attn-lower-to-gpu="block-q=64 tensor-cores=false" 2>/dev/null | FileCheck %s --check-prefix=BLOCK
-// RUN: not attn-opt %s --attn-lower-to-gpu=block-q=2000 2>&1 | FileCheck %s --check-prefix=BADBLOCK
-// BADBLOCK: error: attn-lower-to-gpu: block-q must be in [0, 1024] (0: chosen per entry), found 2000
+// RUN: not attn-opt %s --split-input-file --attn-to-gpu=tensor-cores=false --canonicalize --cse 2>&1 | FileCheck %s
+// RUN: not attn-opt %s --split-input-file --attn-to-gpu="block-q=64 tensor-cores=false" 2>/dev/null | FileCheck %s --check-prefix=BLOCK
+// RUN: not attn-opt %s --attn-to-gpu=block-q=2000 2>&1 | FileCheck %s --check-prefix=BADBLOCK
+// BADBLOCK: error: attn-gpu-schedule: block-q must be in [0, 1024] (0: chosen per entry), found 2000
 
 // Each entry becomes a kernel of the same name taking its arguments, then
 // its results, as strided memrefs; one thread per query row of one head
@@ -118,7 +118,7 @@ func.func @documents(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v: ten
 
 // -----
 
-// CHECK: error: attn-lower-to-gpu: the function must return the results of one attn.attention and nothing else
+// CHECK: error: attn-gpu-schedule: the function must return the results of one attn.attention and nothing else
 func.func @not_only_attention(%q: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
   return %q : tensor<1x1x8x8xf32>
 }

@@ -308,7 +308,7 @@ def adversarial_cases(seed):
                               attention(mask, qtype="tensor<?x8x?x64xf32>"),
                               report, group="extreme mask parameters"))
             cases.append(Case("GPU kernel of mask %s" % mask, attention(mask),
-                              ["--attn-lower-to-gpu", "-o", "/dev/null"],
+                              ["--attn-to-gpu", "-o", "/dev/null"],
                               group="extreme mask parameters"))
     for i in range(8):
         junk = bytes(rng.randrange(256) for _ in range(rng.choice(

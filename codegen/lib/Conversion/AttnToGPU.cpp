@@ -1,24 +1,31 @@
-//===- AttnToGPU.cpp - attn.attention to a GPU kernel ---------------------===//
+//===- AttnToGPU.cpp - An entry's tile program to a GPU kernel ------------===//
 //
-// Lowers an entry function made of one attn.attention into a gpu.func
-// kernel in a gpu.module: a grid of (ceil(Sq / R), Hq, B) blocks of R rows
-// of one head, each row owned by L lanes (threads) holding slices of it. A
-// row's lanes walk the key range its mask leaves (buildKVRange, computed
-// at run time from the lengths and the mask's data), computes each score
-// with the same scalar builders as every other lowering (ScorePoint), and
-// keeps the online softmax's running max and denominator in registers and
-// the query and output rows in registers (vectors, one load per K or V row)
-// when they are short, else in thread-local memory; it writes O (0 for a
-// row with no visible key) and the LSE (-inf there).
+// Lowers the tile program of each entry function (read back by
+// matchTileProgram) into a gpu.func kernel in a gpu.module: its programs,
+// one per (batch entry, KV head, query tile), become a grid of
+// (ceil(Sq / R), Hq, B) blocks of R = q_tile rows of one query head, and
+// its KV loop each block's walk over the keys its mask leaves. The kernel
+// is the tensor-core one (TensorCoreKernel.cpp) where the entry allows it,
+// else the scalar one built here: each row owned by L lanes (threads)
+// holding slices of it. A row's lanes walk the key range its mask leaves
+// (buildKVRange, computed at run time from the lengths and the mask's
+// data), compute each score with the same scalar builders as every other
+// lowering (ScorePoint), and keep the online softmax's running max and
+// denominator in registers and the query and output rows in registers
+// (vectors, one load per K or V row) when they are short, else in
+// thread-local memory; it writes O (0 for a row with no visible key) and
+// the LSE (-inf there). The scalar kernel is the correct-first one: no
+// shared-memory staging and no tensor cores.
 //
-// This is the correct-first lowering: no shared-memory staging and no tensor
-// cores. Kernel arguments are memrefs (descriptors: pointers, sizes,
-// strides) in the entry's argument order followed by its results, so any
-// strides with a unit innermost one are accepted.
+// Kernel arguments are memrefs (descriptors: pointers, sizes, strides) in
+// the entry's argument order followed by its results, so any strides with
+// a unit innermost one are accepted. planKernel (KernelPlan.h) chooses the
+// kernel and its tiles for attn-gpu-schedule and checks them here.
 //
 //===----------------------------------------------------------------------===//
 
 #include "attn/Conversion/AttnToGPU.h"
+#include "KernelPlan.h"
 #include "TensorCoreKernel.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Conversion/ScorePoint.h"
@@ -73,26 +80,26 @@ static int64_t lanesPerRow(int64_t dqk, int64_t dv) {
 /// The byte alignment of the row-slice vector accesses to Q, K, V and O: 16
 /// when every slice is a whole number of 16-byte vectors (the launcher then
 /// checks that addresses and strides keep rows aligned), else none (0).
-static int64_t vectorAlignment(AttentionOp op, Type outElem) {
-  int64_t dqk = op.getQuery().getType().getDimSize(3);
-  int64_t dv = op.getValue().getType().getDimSize(3);
+static int64_t vectorAlignment(const AttentionSpec &attention, Type outElem) {
+  int64_t dqk = attention.getQuery().getType().getDimSize(3);
+  int64_t dv = attention.getValue().getType().getDimSize(3);
   int64_t lanes = lanesPerRow(dqk, dv);
   if ((dqk + dv) / lanes > kMaxRegisterElements)
     return 0; // rows in thread-local memory, read element by element
   auto bytes = [](Type t) { return (t.getIntOrFloatBitWidth() + 7) / 8; };
   int64_t sq = dqk / lanes, sv = dv / lanes;
   bool whole =
-      (sq * bytes(op.getQuery().getType().getElementType())) % 16 == 0 &&
-      (sq * bytes(op.getKey().getType().getElementType())) % 16 == 0 &&
-      (sv * bytes(op.getValue().getType().getElementType())) % 16 == 0 &&
+      (sq * bytes(attention.getQuery().getType().getElementType())) % 16 == 0 &&
+      (sq * bytes(attention.getKey().getType().getElementType())) % 16 == 0 &&
+      (sv * bytes(attention.getValue().getType().getElementType())) % 16 == 0 &&
       (sv * bytes(outElem)) % 16 == 0;
   return whole ? 16 : 0;
 }
 
 /// The kernel's head dims (Q's and V's last extents) of an entry.
-static std::pair<int64_t, int64_t> headDims(AttentionOp op) {
-  return {op.getQuery().getType().getDimSize(3),
-          op.getValue().getType().getDimSize(3)};
+static std::pair<int64_t, int64_t> headDims(const AttentionSpec &attention) {
+  return {attention.getQuery().getType().getDimSize(3),
+          attention.getValue().getType().getDimSize(3)};
 }
 
 /// The memref a kernel receives for a tensor argument or result: the same
@@ -119,23 +126,68 @@ loop(OpBuilder &b, Location loc, Value lo, Value hi, ValueRange inits,
       });
 }
 
+} // namespace
+
+/// Keys a row takes per step of the scalar kernel's key loop: kKeysPerStep
+/// where lanes share a row held in registers, else one.
+static int64_t scalarKeysPerStep(int64_t dqk, int64_t dv) {
+  int64_t lanes = lanesPerRow(dqk, dv);
+  return lanes >= 2 && (dqk + dv) / lanes <= kMaxRegisterElements ? kKeysPerStep
+                                                                  : 1;
+}
+
+KernelPlan attn::planKernel(const AttentionSpec &attention,
+                            const KernelChoice &choice) {
+  KernelPlan plan;
+  auto [dqk, dv] = headDims(attention);
+  if (choice.tensorCores && fitsTensorCores(attention)) {
+    plan.tensorCore =
+        tensorCoreShape(attention, choice.blockQ,
+                        choice.warpgroupMma && choice.chip == "sm_90a" &&
+                            fitsWarpgroupMma(attention));
+    plan.rows = plan.tensorCore->rows;
+    plan.keys = plan.tensorCore->keys;
+    plan.threads = plan.tensorCore->threads();
+    return plan;
+  }
+  // Blocks of at most 256 threads (the register file holds 256 threads of
+  // up to 255 registers).
+  int64_t lanes = lanesPerRow(dqk, dv);
+  int64_t rows = choice.blockQ ? choice.blockQ : kDefaultBlockQ;
+  plan.rows = std::max<int64_t>(1, std::min<int64_t>(rows, 256 / lanes));
+  plan.keys = scalarKeysPerStep(dqk, dv);
+  plan.threads = plan.rows * lanes;
+  return plan;
+}
+
+StringRef attn::KernelPlan::kernelName() const {
+  if (!tensorCore)
+    return "scalar";
+  return tensorCore->warpgroupMma ? "wgmma" : "mma.sync";
+}
+
+LogicalResult attn::verifyKernelChoice(Operation *at, StringRef pass,
+                                       const KernelChoice &choice) {
+  if (choice.blockQ < 0 || choice.blockQ > 1024)
+    return at->emitError()
+           << pass << ": block-q must be in [0, 1024] (0: chosen per entry), "
+           << "found " << choice.blockQ;
+  if (choice.chip != "sm_80" && choice.chip != "sm_90" &&
+      choice.chip != "sm_90a")
+    return at->emitError() << pass << ": chip must be sm_80, sm_90 or "
+                           << "sm_90a, found '" << choice.chip << "'";
+  return success();
+}
+
+namespace {
+
 struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
   using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (blockQ < 0 || blockQ > 1024) {
-      module.emitError() << "attn-lower-to-gpu: block-q must be in [0, 1024] "
-                            "(0: chosen per entry), found "
-                         << static_cast<int64_t>(blockQ);
+    if (failed(verifyKernelChoice(module, "attn-lower-to-gpu", choice())))
       return signalPassFailure();
-    }
-    if (chip != "sm_80" && chip != "sm_90" && chip != "sm_90a") {
-      module.emitError() << "attn-to-ptx: chip must be sm_80, sm_90 or "
-                            "sm_90a, found '"
-                         << chip << "'";
-      return signalPassFailure();
-    }
     SmallVector<func::FuncOp> entries;
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn.isExternal())
@@ -157,37 +209,33 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     }
   }
 
-  /// Query rows per block: block-q (kDefaultBlockQ when 0), fewer where
-  /// lanes share rows so that a block keeps at most 256 threads (the
-  /// register file holds 256 threads of up to 255 registers).
-  int64_t rowsPerBlock(int64_t dqk, int64_t dv) const {
-    int64_t rows = blockQ ? static_cast<int64_t>(blockQ) : kDefaultBlockQ;
-    return std::max<int64_t>(
-        1, std::min<int64_t>(rows, 256 / lanesPerRow(dqk, dv)));
+  /// The kernel this pass builds; the rows a block come from the tile
+  /// program.
+  KernelChoice choice(int64_t blockQ = 0) const {
+    return KernelChoice{chip, blockQ, tensorCores, warpgroupMma};
   }
 
   LogicalResult lower(func::FuncOp fn, gpu::GPUModuleOp gpuModule) {
-    // The entry: one attn.attention of the arguments, results returned.
-    Block &body = fn.getBody().front();
-    auto ops = body.getOperations().size();
-    auto attention =
-        ops == 2 ? dyn_cast<AttentionOp>(body.front()) : AttentionOp();
-    auto ret = cast<func::ReturnOp>(body.getTerminator());
-    if (!attention ||
-        ValueRange(ret.getOperands()) != ValueRange(attention->getResults()))
-      return fn.emitError("attn-lower-to-gpu: the function must return the "
-                          "results of one attn.attention and nothing else");
-    for (Value operand : attention->getOperands()) {
-      auto arg = dyn_cast<BlockArgument>(operand);
-      if (!arg || arg.getOwner() != &body)
-        return attention.emitError("attn-lower-to-gpu: every operand must be "
-                                   "an argument of the function");
-    }
     for (Type t : fn.getFunctionType().getInputs())
       if (!isa<RankedTensorType>(t))
         return fn.emitError("attn-lower-to-gpu: arguments must be ranked "
                             "tensors, found ")
                << t;
+    // The entry's tile program: its attention, and the tiles its grid of
+    // (batch entry, KV head, query tile) programs takes.
+    FailureOr<TileProgram> program = matchTileProgram(fn);
+    if (failed(program))
+      return failure();
+    const AttentionSpec &attention = program->attention;
+    KernelPlan plan = planKernel(attention, choice(program->qTile));
+    if (plan.rows != program->qTile || plan.keys != program->kvTile)
+      return fn.emitError("attn-lower-to-gpu: the tile program's tiles "
+                          "(q_tile = ")
+             << program->qTile << ", kv_tile = " << program->kvTile
+             << ") are not those of the " << plan.kernelName()
+             << " kernel for this entry (q_tile = " << plan.rows
+             << ", kv_tile = " << plan.keys
+             << "); attn-gpu-schedule with the same options chooses them";
 
     // Kernel signature: the arguments, then the results, as memrefs.
     SmallVector<Type> argTypes;
@@ -200,16 +248,9 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     auto kernel = gpu::GPUFuncOp::create(b, loc, fn.getName(),
                                          b.getFunctionType(argTypes, {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-    auto [dqk, dv] = headDims(attention);
-    std::optional<TensorCoreShape> tensorCore;
-    if (tensorCores && fitsTensorCores(attention))
-      tensorCore = tensorCoreShape(attention, blockQ,
-                                   warpgroupMma && chip == "sm_90a" &&
-                                       fitsWarpgroupMma(attention));
-    int64_t threads = tensorCore ? tensorCore->threads()
-                                 : rowsPerBlock(dqk, dv) * lanesPerRow(dqk, dv);
+    const std::optional<TensorCoreShape> &tensorCore = plan.tensorCore;
     kernel.setKnownBlockSizeAttr(
-        b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
+        b.getDenseI32ArrayAttr({static_cast<int32_t>(plan.threads), 1, 1}));
     // Without a register bound ptxas aims at several blocks a
     // multiprocessor and spills the tensor-core kernel's fragments; allow
     // the share of the blocks the geometry means to fit (65536 registers a
@@ -221,7 +262,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     // What the package writer needs: the entry's signature and geometry,
     // kept on the top module (the kernel itself becomes PTX).
     fn->getParentOfType<ModuleOp>()->setAttr(
-        kKernelsAttr, describeKernels(fn, attention, tensorCore));
+        kKernelsAttr, describeKernels(fn, attention, plan));
 
     Block &entry = kernel.getBody().front();
     b.setInsertionPointToStart(&entry);
@@ -232,7 +273,8 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     };
     unsigned numInputs = fn.getNumArguments();
     Value out = entry.getArgument(numInputs);
-    Value lse = attention.getLse() ? entry.getArgument(numInputs + 1) : Value();
+    Value lse =
+        attention.returnsLse ? entry.getArgument(numInputs + 1) : Value();
     Value query = argOf(attention.getQuery()), key = argOf(attention.getKey()),
           value = argOf(attention.getValue());
     if (tensorCore)
@@ -240,7 +282,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
                             scoreSpec(b, loc, attention, query, key, argOf),
                             query, key, value, out, lse);
     else
-      buildBody(b, loc, attention, query, key, value, out, lse, argOf);
+      buildBody(b, loc, attention, plan, query, key, value, out, lse, argOf);
     gpu::ReturnOp::create(b, loc);
     return materializeTables(kernel, gpuModule);
   }
@@ -287,14 +329,15 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
 
   /// The launch description of one kernel: its tensors' names, dtypes and
   /// dims (an integer or a symbol: B, SQ, SK, ...), the grid and the block.
-  DictionaryAttr describeKernel(func::FuncOp fn, AttentionOp op,
-                                std::optional<TensorCoreShape> tensorCore) {
+  DictionaryAttr describeKernel(func::FuncOp fn, const AttentionSpec &attention,
+                                const KernelPlan &plan) {
     Builder b(fn.getContext());
-    unsigned seqAxis = op.getSeqAxis(), headAxis = op.getHeadAxis();
+    unsigned seqAxis = attention.getSeqAxis(),
+             headAxis = attention.getHeadAxis();
     bool offsets = false;
-    if (op.getMaskAttr()) {
+    if (attention.getMaskAttr()) {
       mask::Requirements req;
-      op.getMaskExpr().addRequirements(req);
+      attention.getMaskExpr().addRequirements(req);
       offsets = req.docOffsets;
     }
     // Each tensor's role and, per dim, the symbol a dynamic extent takes.
@@ -311,13 +354,16 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     qDims[0] = kvDims[0] = "B";
     qDims[seqAxis] = "SQ";
     kvDims[seqAxis] = "SK";
-    role(op.getQuery(), "q", qDims);
-    role(op.getKey(), "k", kvDims);
-    role(op.getValue(), "v", kvDims);
-    role(op.getQSegments(), "q_segments", {"B", offsets ? "QDOCS" : "SQ"});
-    role(op.getKvSegments(), "kv_segments", {"B", offsets ? "KDOCS" : "SK"});
-    role(op.getBlockMask(), "block_mask", {"B", "", "QBLOCKS", "KBLOCKS"});
-    role(op.getBias(), "bias", {"B", "", "SQ", "SK"});
+    role(attention.getQuery(), "q", qDims);
+    role(attention.getKey(), "k", kvDims);
+    role(attention.getValue(), "v", kvDims);
+    role(attention.getQSegments(), "q_segments",
+         {"B", offsets ? "QDOCS" : "SQ"});
+    role(attention.getKvSegments(), "kv_segments",
+         {"B", offsets ? "KDOCS" : "SK"});
+    role(attention.getBlockMask(), "block_mask",
+         {"B", "", "QBLOCKS", "KBLOCKS"});
+    role(attention.getBias(), "bias", {"B", "", "SQ", "SK"});
 
     SmallVector<Attribute> tensors;
     std::set<std::string> symbols;
@@ -352,16 +398,13 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       describe("output", "lse", fn.getResultTypes()[1], {"B", "", "SQ"});
 
     // Grid (ceil(Sq / rows), Hq, B).
-    auto qType = op.getQuery().getType();
-    auto [dqk, dv] = headDims(op);
-    int64_t lanes = lanesPerRow(dqk, dv), rows = rowsPerBlock(dqk, dv);
-    int64_t threads = rows * lanes, shared = 0;
+    auto qType = attention.getQuery().getType();
+    int64_t rows = plan.rows, threads = plan.threads, shared = 0;
     int64_t align = vectorAlignment(
-        op, cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType());
-    if (tensorCore) {
-      rows = tensorCore->rows;
-      threads = tensorCore->threads();
-      shared = tensorCore->sharedBytes();
+        attention,
+        cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType());
+    if (plan.tensorCore) {
+      shared = plan.tensorCore->sharedBytes();
       align = 16; // cp.async copies 16-byte pieces of Q, K and V rows
     }
     auto extent = [&](int64_t size, StringRef sym) {
@@ -388,47 +431,47 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
   }
 
   /// attn.kernels with this function's description added.
-  DictionaryAttr describeKernels(func::FuncOp fn, AttentionOp op,
-                                 std::optional<TensorCoreShape> tensorCore) {
+  DictionaryAttr describeKernels(func::FuncOp fn,
+                                 const AttentionSpec &attention,
+                                 const KernelPlan &plan) {
     Builder b(fn.getContext());
     NamedAttrList kernels;
     if (auto old =
             fn->getParentOfType<ModuleOp>()->getAttrOfType<DictionaryAttr>(
                 kKernelsAttr))
       kernels.append(old.getValue());
-    kernels.set(fn.getName(), describeKernel(fn, op, tensorCore));
+    kernels.set(fn.getName(), describeKernel(fn, attention, plan));
     return kernels.getDictionary(fn.getContext());
   }
 
   /// What defines the score of a pair, read from the kernel's arguments.
-  static ScorePointSpec scoreSpec(OpBuilder &b, Location loc, AttentionOp op,
-                                  Value query, Value key,
-                                  function_ref<Value(Value)> argOf) {
+  static ScorePointSpec scoreSpec(OpBuilder &b, Location loc,
+                                  const AttentionSpec &attention, Value query,
+                                  Value key, function_ref<Value(Value)> argOf) {
     auto qType = cast<MemRefType>(query.getType());
-    int64_t dqk = qType.getDimSize(3);
     ScorePointSpec spec;
-    spec.scale = op.getScaleAttr() ? op.getScaleAttr().getValueAsDouble()
-                                   : 1.0 / std::sqrt(static_cast<double>(dqk));
-    if (op.getMaskAttr())
-      spec.mask = op.getMaskExpr();
-    spec.score = op.getScoreAttr();
-    spec.maskMod = &op.getMaskMod();
-    spec.scoreMod = &op.getScoreMod();
-    spec.qHeads = qType.getDimSize(op.getHeadAxis());
-    spec.qLen = memref::DimOp::create(b, loc, query, op.getSeqAxis());
-    spec.kvLen = memref::DimOp::create(b, loc, key, op.getSeqAxis());
-    spec.qSegments = argOf(op.getQSegments());
-    spec.kvSegments = argOf(op.getKvSegments());
-    spec.blockMask = argOf(op.getBlockMask());
-    spec.bias = argOf(op.getBias());
+    spec.scale = attention.scale;
+    if (attention.getMaskAttr())
+      spec.mask = attention.getMaskExpr();
+    spec.score = attention.getScoreAttr();
+    spec.maskMod = &attention.getMaskMod();
+    spec.scoreMod = &attention.getScoreMod();
+    spec.qHeads = qType.getDimSize(attention.getHeadAxis());
+    spec.qLen = memref::DimOp::create(b, loc, query, attention.getSeqAxis());
+    spec.kvLen = memref::DimOp::create(b, loc, key, attention.getSeqAxis());
+    spec.qSegments = argOf(attention.getQSegments());
+    spec.kvSegments = argOf(attention.getKvSegments());
+    spec.blockMask = argOf(attention.getBlockMask());
+    spec.bias = argOf(attention.getBias());
     return spec;
   }
 
-  void buildBody(OpBuilder &b, Location loc, AttentionOp op, Value query,
-                 Value key, Value value, Value out, Value lse,
-                 function_ref<Value(Value)> argOf) {
+  void buildBody(OpBuilder &b, Location loc, const AttentionSpec &attention,
+                 const KernelPlan &plan, Value query, Value key, Value value,
+                 Value out, Value lse, function_ref<Value(Value)> argOf) {
     Type f32 = b.getF32Type();
-    unsigned seqAxis = op.getSeqAxis(), headAxis = op.getHeadAxis();
+    unsigned seqAxis = attention.getSeqAxis(),
+             headAxis = attention.getHeadAxis();
     auto qType = cast<MemRefType>(query.getType());
     auto vType = cast<MemRefType>(value.getType());
     int64_t dqk = qType.getDimSize(3), dv = vType.getDimSize(3);
@@ -453,9 +496,9 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
     int64_t lanes = lanesPerRow(dqk, dv);
     Value lane = arith::RemUIOp::create(b, loc, tid, c(lanes));
     Value q = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, tile, c(rowsPerBlock(dqk, dv))),
+        b, loc, arith::MulIOp::create(b, loc, tile, c(plan.rows)),
         arith::DivUIOp::create(b, loc, tid, c(lanes)));
-    ScorePointSpec spec = scoreSpec(b, loc, op, query, key, argOf);
+    ScorePointSpec spec = scoreSpec(b, loc, attention, query, key, argOf);
     Value qLen = spec.qLen, kvLen = spec.kvLen;
     Value inside =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, q, qLen);
@@ -507,7 +550,7 @@ struct LowerToGPUPass : public attn::impl::AttnLowerToGPUBase<LowerToGPUPass> {
       int64_t sq = dqk / lanes, sv = dv / lanes;
       llvm::MaybeAlign align;
       if (int64_t bytes = vectorAlignment(
-              op, cast<MemRefType>(out.getType()).getElementType()))
+              attention, cast<MemRefType>(out.getType()).getElementType()))
         align = llvm::Align(bytes);
       // Sums across the lanes of a row: butterfly shuffles within the row's
       // group of lanes only (rows of a warp may take different paths).

@@ -76,32 +76,33 @@ constexpr int64_t kOverlapVisibilityCost = 32;
 /// causal): the next scores leave too few registers for the others.
 constexpr int64_t kWarpgroupOverlapCost = 4;
 
-bool attn::fitsTensorCores(AttentionOp op) {
-  Type qe = op.getQuery().getType().getElementType();
+bool attn::fitsTensorCores(const AttentionSpec &attention) {
+  Type qe = attention.getQuery().getType().getElementType();
   if (!(qe.isBF16() || qe.isF16()) ||
-      op.getKey().getType().getElementType() != qe ||
-      op.getValue().getType().getElementType() != qe)
+      attention.getKey().getType().getElementType() != qe ||
+      attention.getValue().getType().getElementType() != qe)
     return false;
   auto fits = [](int64_t d) {
     return !ShapedType::isDynamic(d) && d % 16 == 0 && d <= 256;
   };
-  return fits(op.getQuery().getType().getDimSize(3)) &&
-         fits(op.getValue().getType().getDimSize(3));
+  return fits(attention.getQuery().getType().getDimSize(3)) &&
+         fits(attention.getValue().getType().getDimSize(3));
 }
 
 /// Operations the mask's per-pair test takes (built into a scratch block):
 /// how much the score builder of a partial tile costs in registers.
-static int64_t visibilityCost(AttentionOp op) {
-  if (!op.getMaskAttr())
+static int64_t visibilityCost(const AttentionSpec &attention) {
+  if (!attention.getMaskAttr())
     return 0;
-  MLIRContext *ctx = op.getContext();
-  Location loc = op.getLoc();
+  MLIRContext *ctx = attention.getContext();
+  Location loc = attention.getLoc();
   Type index = IndexType::get(ctx);
   OpBuilder b(ctx);
   // b, h, q, k, qLen, kvLen, then the operands the mask reads (segment ids
   // or offsets, the block mask), of their own types.
   SmallVector<Type> types(6, index);
-  for (Value data : {op.getQSegments(), op.getKvSegments(), op.getBlockMask()})
+  for (Value data : {attention.getQSegments(), attention.getKvSegments(),
+                     attention.getBlockMask()})
     if (data)
       types.push_back(data.getType());
   OwningOpRef<func::FuncOp> scratch = func::FuncOp::create(
@@ -114,39 +115,40 @@ static int64_t visibilityCost(AttentionOp op) {
   args.k = body->getArgument(3);
   args.qLen = body->getArgument(4);
   args.kvLen = body->getArgument(5);
-  args.qHeads = op.getQuery().getType().getDimSize(op.getHeadAxis());
+  args.qHeads =
+      attention.getQuery().getType().getDimSize(attention.getHeadAxis());
   unsigned next = 6;
-  if (op.getQSegments()) {
+  if (attention.getQSegments()) {
     args.qSegments = body->getArgument(next++);
     args.kvSegments = body->getArgument(next++);
   }
-  if (op.getBlockMask())
+  if (attention.getBlockMask())
     args.blockMask = body->getArgument(next++);
   b.setInsertionPointToEnd(body);
-  op.getMaskExpr().buildVisible(b, loc, args);
+  attention.getMaskExpr().buildVisible(b, loc, args);
   int64_t count = 0;
   body->walk([&](Operation *) { ++count; });
   return count;
 }
 
-bool attn::fitsWarpgroupMma(AttentionOp op) {
-  return op.getQuery().getType().getDimSize(3) % 64 == 0 &&
-         op.getValue().getType().getDimSize(3) % 64 == 0;
+bool attn::fitsWarpgroupMma(const AttentionSpec &attention) {
+  return attention.getQuery().getType().getDimSize(3) % 64 == 0 &&
+         attention.getValue().getType().getDimSize(3) % 64 == 0;
 }
 
-TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
-                                      bool warpgroupMma) {
+TensorCoreShape attn::tensorCoreShape(const AttentionSpec &attention,
+                                      int64_t blockQ, bool warpgroupMma) {
   TensorCoreShape shape;
-  shape.dqk = op.getQuery().getType().getDimSize(3);
-  shape.dv = op.getValue().getType().getDimSize(3);
+  shape.dqk = attention.getQuery().getType().getDimSize(3);
+  shape.dv = attention.getValue().getType().getDimSize(3);
   int64_t width = std::max(shape.dqk, shape.dv);
   // Scores that go through the score builder on every tile (score
   // modifiers, and masks with no full-tile test: run-time block masks and
   // mask_mod) need registers of their own.
-  bool perElement = static_cast<bool>(op.getScoreAttr());
-  if (op.getMaskAttr()) {
+  bool perElement = static_cast<bool>(attention.getScoreAttr());
+  if (attention.getMaskAttr()) {
     mask::Requirements req;
-    op.getMaskExpr().addRequirements(req);
+    attention.getMaskExpr().addRequirements(req);
     // Document offsets (a count over the starts) and mask_mod have no scan
     // that lanes can split, but they take the same path: without it the
     // mask_mod example ran 0.110 against 0.098 ms and document_offsets
@@ -180,7 +182,7 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     //   the per-pair test is costly (64 spilled document offsets).
     shape.warpgroupMma = true;
     shape.queryInRegisters = false;
-    int64_t cost = perElement ? 0 : visibilityCost(op);
+    int64_t cost = perElement ? 0 : visibilityCost(attention);
     bool cheap =
         !perElement && !shape.sharedMaskScans && cost <= kWarpgroupOverlapCost;
     // Masks that show each row one interval of keys, with unmodified
@@ -189,10 +191,12 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     // three blocks of one warpgroup share a multiprocessor (66 KB of shared
     // memory and 168 registers each). A 1024 window: 305-309 -> 317-319
     // TFLOP/s on the H100; 32-key tiles ran 290-294 (docs/BENCHMARKS.md).
-    shape.keyIntervals = !cheap && !perElement && op.getMaskAttr() &&
-                         op.getMaskExpr().showsKeyIntervals(/*idsSorted=*/true);
-    shape.sortedIds = shape.keyIntervals &&
-                      !op.getMaskExpr().showsKeyIntervals(/*idsSorted=*/false);
+    shape.keyIntervals =
+        !cheap && !perElement && attention.getMaskAttr() &&
+        attention.getMaskExpr().showsKeyIntervals(/*idsSorted=*/true);
+    shape.sortedIds =
+        shape.keyIntervals &&
+        !attention.getMaskExpr().showsKeyIntervals(/*idsSorted=*/false);
     if (cheap) {
       shape.keys = width <= 128 ? 128 : 64;
     } else if (shape.keyIntervals && width <= 128) {
@@ -223,7 +227,7 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
       setRows(128);
     return shape;
   }
-  bool plain = !op.getMaskAttr() && !op.getScoreAttr();
+  bool plain = !attention.getMaskAttr() && !attention.getScoreAttr();
   if (width <= 128 && plain) {
     shape.rowTiles = 2;
     shape.keys = width <= 64 ? 64 : 32;
@@ -231,7 +235,7 @@ TensorCoreShape attn::tensorCoreShape(AttentionOp op, int64_t blockQ,
     shape.rowTiles = 2;
     shape.keys = 64;
   } else if (width <= 128 && !perElement &&
-             visibilityCost(op) <= kOverlapVisibilityCost) {
+             visibilityCost(attention) <= kOverlapVisibilityCost) {
     shape.rowTiles = 1;
     shape.keys = 64;
     shape.overlapTiles = true;
@@ -296,18 +300,18 @@ static void pipeline(int64_t count, Pipeline::Load load, Pipeline::Use use) {
 /// Builds one kernel body; holds the values every part reads.
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc, AttentionOp op,
+  KernelBuilder(OpBuilder &b, Location loc, const AttentionSpec &attention,
                 const TensorCoreShape &shape, const ScorePointSpec &spec,
                 Value query, Value key, Value value, Value out, Value lse)
-      : b(b), loc(loc), op(op), shape(shape), spec(spec), query(query),
-        key(key), value(value), out(out), lse(lse) {}
+      : b(b), loc(loc), attention(attention), shape(shape), spec(spec),
+        query(query), key(key), value(value), out(out), lse(lse) {}
 
   void build();
 
 private:
   OpBuilder &b;
   Location loc;
-  AttentionOp op;
+  const AttentionSpec &attention;
   const TensorCoreShape &shape;
   const ScorePointSpec &spec;
   Value query, key, value, out, lse;
@@ -335,8 +339,8 @@ private:
   SmallVector<Value, 4> at(Value h, Value s, Value d) {
     SmallVector<Value, 4> idx(4);
     idx[0] = batch;
-    idx[op.getHeadAxis()] = h;
-    idx[op.getSeqAxis()] = s;
+    idx[attention.getHeadAxis()] = h;
+    idx[attention.getSeqAxis()] = s;
     idx[3] = d;
     return idx;
   }
@@ -417,7 +421,7 @@ void KernelBuilder::copyRows(Value src, Value h, Value first, Value len,
         b, loc, MemRefType::get({ShapedType::kDynamic}, elem), src,
         /*offset=*/b.getIndexAttr(0), ArrayRef<OpFoldResult>{span},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-    unsigned seqAxis = op.getSeqAxis();
+    unsigned seqAxis = attention.getSeqAxis();
     rowStep = mul(strides[seqAxis], threads / chunks);
     Value r = arith::DivUIOp::create(b, loc, tid, c(chunks));
     Value col = mul(arith::RemUIOp::create(b, loc, tid, c(chunks)), 8);
@@ -713,7 +717,7 @@ void KernelBuilder::build() {
                 dv = shape.dv;
   const int64_t qStride = shape.rowStride(dqk), vStride = shape.rowStride(dv);
   const double ninf = -std::numeric_limits<double>::infinity();
-  unsigned headAxis = op.getHeadAxis();
+  unsigned headAxis = attention.getHeadAxis();
   int64_t groups = cast<MemRefType>(query.getType()).getDimSize(headAxis) /
                    cast<MemRefType>(key.getType()).getDimSize(headAxis);
 
@@ -1532,9 +1536,11 @@ void KernelBuilder::build() {
 
 } // namespace
 
-void attn::buildTensorCoreKernel(OpBuilder &b, Location loc, AttentionOp op,
+void attn::buildTensorCoreKernel(OpBuilder &b, Location loc,
+                                 const AttentionSpec &attention,
                                  const TensorCoreShape &shape,
                                  const ScorePointSpec &spec, Value query,
                                  Value key, Value value, Value out, Value lse) {
-  KernelBuilder(b, loc, op, shape, spec, query, key, value, out, lse).build();
+  KernelBuilder(b, loc, attention, shape, spec, query, key, value, out, lse)
+      .build();
 }

@@ -11,8 +11,8 @@
 #ifndef ATTN_CONVERSION_TENSORCOREKERNEL_H
 #define ATTN_CONVERSION_TENSORCOREKERNEL_H
 
+#include "TileProgram.h"
 #include "attn/Conversion/ScorePoint.h"
-#include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -129,19 +129,20 @@ struct TensorCoreShape {
   }
 };
 
-/// Whether `op` can run on the tensor-core kernel: bf16 or f16 Q, K and V,
-/// head dims multiples of 16 up to 256.
-bool fitsTensorCores(AttentionOp op);
+/// Whether `attention` can run on the tensor-core kernel: bf16 or f16 Q, K and
+/// V, head dims multiples of 16 up to 256.
+bool fitsTensorCores(const AttentionSpec &attention);
 
-/// Whether `op` (which fitsTensorCores accepts) can take the wgmma kernel:
-/// head dims multiples of 64 (whole 128-byte rows of the swizzled tiles).
-bool fitsWarpgroupMma(AttentionOp op);
+/// Whether `attention` (which fitsTensorCores accepts) can take the wgmma
+/// kernel: head dims multiples of 64 (whole 128-byte rows of the swizzled
+/// tiles).
+bool fitsWarpgroupMma(const AttentionSpec &attention);
 
-/// The kernel geometry for `op` (which fitsTensorCores accepts) with
+/// The kernel geometry for `attention` (which fitsTensorCores accepts) with
 /// about `blockQ` query rows a block (a multiple of 16 from 16 to 128; 0:
 /// chosen here); with `warpgroupMma` (sm_90a, fitsWarpgroupMma) the wgmma
 /// kernel's, 64 or 128 rows.
-TensorCoreShape tensorCoreShape(AttentionOp op, int64_t blockQ,
+TensorCoreShape tensorCoreShape(const AttentionSpec &attention, int64_t blockQ,
                                 bool warpgroupMma = false);
 
 /// Builds the kernel body at the builder's point (a gpu.func of
@@ -150,7 +151,8 @@ TensorCoreShape tensorCoreShape(AttentionOp op, int64_t blockQ,
 /// `value`, `out` and `lse` (null when absent) are the kernel's memrefs;
 /// `spec` describes the score of a pair (its lengths set).
 void buildTensorCoreKernel(mlir::OpBuilder &b, mlir::Location loc,
-                           AttentionOp op, const TensorCoreShape &shape,
+                           const AttentionSpec &attention,
+                           const TensorCoreShape &shape,
                            const ScorePointSpec &spec, mlir::Value query,
                            mlir::Value key, mlir::Value value, mlir::Value out,
                            mlir::Value lse);

@@ -23,11 +23,8 @@
 
 using namespace mlir;
 
-void attn::buildAttnCascadePipeline(OpPassManager &pm,
-                                    const CascadeOverrides &overrides) {
-  AttnIOScheduleOptions io;
-  io.parallelUnits = overrides.parallelUnits;
-  pm.addPass(createAttnIOSchedule(io));
+void attn::buildAttnTileProgramPipeline(OpPassManager &pm,
+                                        const CascadeOverrides &overrides) {
   pm.addPass(createAttnDecomposeAttention());
   pm.addPass(createAttnFuseOnlineSoftmax(
       AttnFuseOnlineSoftmaxOptions{overrides.kvTile}));
@@ -35,6 +32,14 @@ void attn::buildAttnCascadePipeline(OpPassManager &pm,
       AttnTileQueriesOptions{overrides.qTile, overrides.order}));
   pm.addPass(createAttnMaskSchedule());
   pm.addPass(createAttnSplitKV(AttnSplitKVOptions{overrides.splitKV}));
+}
+
+void attn::buildAttnCascadePipeline(OpPassManager &pm,
+                                    const CascadeOverrides &overrides) {
+  AttnIOScheduleOptions io;
+  io.parallelUnits = overrides.parallelUnits;
+  pm.addPass(createAttnIOSchedule(io));
+  buildAttnTileProgramPipeline(pm, overrides);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -88,10 +93,15 @@ void attn::registerAttnPipelines() {
       "attn.attention to LLVM dialect IR for the host CPU (cascade, fusion, "
       "tiling, schedules, bufferization, loops)",
       buildAttnToCpuPipeline);
+  PassPipelineRegistration<AttnToGpuOptions>(
+      "attn-to-gpu",
+      "attn.attention to GPU kernels (gpu.func): attn-gpu-schedule, the tile "
+      "program (cascade, fusion, tiling, mask schedule), attn-lower-to-gpu",
+      buildAttnToGpuPipeline);
   PassPipelineRegistration<AttnToPtxOptions>(
       "attn-to-ptx",
-      "attn.attention to a GPU kernel and PTX (LLVM NVPTX backend); with "
-      "package=FILE also the kernel package",
+      "attn.attention to a GPU kernel and PTX (LLVM NVPTX backend): "
+      "attn-to-gpu, then NVVM; with package=FILE also the kernel package",
       [](OpPassManager &pm, const AttnToPtxOptions &options) {
         buildAttnToPtxPipeline(pm, options);
       });

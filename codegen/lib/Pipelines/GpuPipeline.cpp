@@ -1,6 +1,7 @@
 //===- GpuPipeline.cpp - attn.attention to PTX and a kernel package -------===//
 //
-// attn-lower-to-gpu (one kernel per entry), then upstream's GPU-to-NVVM
+// attn-to-gpu (the GPU schedule, the tile program, one kernel per entry
+// lowered from it), then upstream's GPU-to-NVVM
 // pipeline serialising the kernel to PTX with the LLVM NVPTX backend, then
 // optionally the kernel package.
 //
@@ -33,11 +34,27 @@ std::string attn::defaultCudaPath() {
   return "/usr/local/cuda";
 }
 
+void attn::buildAttnToGpuPipeline(OpPassManager &pm,
+                                  const AttnToGpuOptions &options) {
+  // The kernel's schedule, then the tile program the CPU path also builds,
+  // left uncanonicalized so that its loops stay whole (one iteration
+  // included) for attn-lower-to-gpu to read.
+  pm.addPass(createAttnGpuSchedule(
+      AttnGpuScheduleOptions{options.blockQ, options.chip, options.tensorCores,
+                             options.warpgroupMma}));
+  buildAttnTileProgramPipeline(pm, CascadeOverrides{});
+  pm.addPass(createAttnLowerToGPU(AttnLowerToGPUOptions{
+      options.chip, options.tensorCores, options.warpgroupMma}));
+}
+
 void attn::buildAttnToPtxPipeline(OpPassManager &pm,
                                   const AttnToPtxOptions &options) {
-  pm.addPass(createAttnLowerToGPU(
-      AttnLowerToGPUOptions{options.blockQ, options.chip, options.tensorCores,
-                            options.warpgroupMma}));
+  AttnToGpuOptions gpu;
+  gpu.chip = options.chip.getValue();
+  gpu.blockQ = options.blockQ.getValue();
+  gpu.tensorCores = options.tensorCores.getValue();
+  gpu.warpgroupMma = options.warpgroupMma.getValue();
+  buildAttnToGpuPipeline(pm, gpu);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // The kernel-side steps of upstream's GPU-to-NVVM pipeline, with the CUDA

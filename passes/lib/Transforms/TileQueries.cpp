@@ -234,8 +234,10 @@ struct TileQueriesPass
                       insertAt(b, loc, tile, full, {{0, bIdx}, {1, hIdx}}));
                 scf::YieldOp::create(b, loc, updated);
               });
+          headLoop->setAttr(kHeadLoopAttr, b.getUnitAttr());
           scf::YieldOp::create(b, loc, headLoop.getResults());
         });
+    batchLoop->setAttr(kBatchLoopAttr, b.getUnitAttr());
     return batchLoop;
   }
 };

@@ -85,7 +85,7 @@
 // SM80-SAME: .maxntid 128, 1, 1
 // SM80-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 
-// CHIP: attn-to-ptx: chip must be sm_80, sm_90 or sm_90a, found 'sm_70'
+// CHIP: attn-gpu-schedule: chip must be sm_80, sm_90 or sm_90a, found 'sm_70'
 func.func @window_gqa(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>, %v: tensor<?x2x?x128xbf16>) -> (tensor<?x8x?x128xbf16>, tensor<?x8x?xf32>) {
   %o, %l = attn.attention %q, %k, %v {mask = #attn.mask<causal & window(1024)>, return_lse}
       : tensor<?x8x?x128xbf16>, tensor<?x2x?x128xbf16>, tensor<?x2x?x128xbf16> -> tensor<?x8x?x128xbf16>, tensor<?x8x?xf32>

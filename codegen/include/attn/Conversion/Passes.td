@@ -35,21 +35,69 @@ def AttnLowerToLinalg : Pass<"attn-lower-to-linalg"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
-def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
-  let summary = "Lower each entry's attn.attention to a GPU kernel (gpu.func)";
+def AttnGpuSchedule : Pass<"attn-gpu-schedule", "::mlir::ModuleOp"> {
+  let summary = "Record the GPU kernel's schedule on each entry's attn.attention";
   let description = [{
-    Each function of the module, made of one attn.attention of its arguments
-    whose results it returns, becomes a `gpu.func` kernel of the same name
-    in `gpu.module @attn_kernels`, taking its arguments and then its results
-    as strided memrefs (unit innermost stride). The launch description
-    (tensors with symbolic dims, grid, block, dynamic shared memory,
-    alignment) is kept on the module as `attn.kernels` for the package
-    writer.
+    Each function of the module must be one attn.attention of its arguments
+    whose results it returns. The pass chooses the kernel attn-lower-to-gpu
+    will build for it (scalar, mma.sync or wgmma; see there) and records the
+    schedule that kernel runs, for the cascade passes to build its tile
+    program: a program per batch entry, KV head and tile of `q_tile` query
+    rows (the block's rows), KV tiles of `kv_tile` keys (the kernel's key
+    tile; keys a step for the scalar kernel), one KV part:
+
+    ```mlir
+    %o = attn.attention %q, %k, %v {attn.schedule = {kernel = "wgmma",
+        kv_tile = 128 : i64, order = "heads_outer", q_tile = 128 : i64,
+        split_kv = 1 : i64}, mask = #attn.mask<causal>} ...
+    ```
+    attn-to-gpu and attn-to-ptx run it first, with their options.
+  }];
+  let options = [
+    Option<"blockQ", "block-q", "int64_t", /*default=*/"0",
+           "Query rows per block (the tensor-core kernel rounds to whole "
+           "warps of 16 or 32 rows, at most 8 warps); 0 chooses per entry: "
+           "64 for masked heads whose next tile's scores overlap the "
+           "softmax (two blocks a multiprocessor), else 128">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "Target chip (sm_80, sm_90, sm_90a)">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Schedule for the tensor-core kernel where the entry allows it">,
+    Option<"warpgroupMma", "warpgroup-mma", "bool", /*default=*/"true",
+           "On sm_90a, schedule for the wgmma kernel where both head dims "
+           "are multiples of 64">
+  ];
+  let dependentDialects = ["::attn::AttnDialect"];
+}
+
+def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower each entry's tile program to a GPU kernel (gpu.func)";
+  let description = [{
+    Each function of the module holds the tile program the cascade passes
+    made of one attn.attention scheduled by attn-gpu-schedule
+    (attn-decompose-attention, attn-fuse-online-softmax, attn-tile-queries,
+    attn-mask-schedule): loops over batch entries and KV heads
+    (`attn.batch_loop`, `attn.head_loop`) around the loop over query tiles
+    (`attn.q_loop`), around the KV loop of the one-pass online softmax
+    (`attn.kv_loop`) over the score map of Q K^T, then the normalisation
+    and the LSE. The pass reads it back (TileProgram.cpp: every running
+    value's update, the score maps, which arguments are Q, K, V and the
+    mask's data; an error names the first thing that differs) and builds
+    one kernel of the same program: the loops over batch entries, KV heads
+    (times their query heads) and query tiles become the grid
+    (ceil(Sq / q_tile), Hq, B), and each block runs the KV loop over the
+    tiles the mask leaves, with the tile program's `kv_tile` keys a tile.
+    The kernel, a `gpu.func` of the function's name in
+    `gpu.module @attn_kernels`, takes the function's arguments and then its
+    results as strided memrefs (unit innermost stride). The launch
+    description (tensors with symbolic dims, grid, block, dynamic shared
+    memory, alignment) is kept on the module as `attn.kernels` for the
+    package writer.
 
     With bf16 or f16 Q, K and V and head dims that are multiples of 16 up to
     256, the kernel runs on the tensor cores (TensorCoreKernel.cpp): a grid
-    of (ceil(Sq / R), Hq, B) blocks of R = block-q query rows, 16 or 32 rows
-    a warp (R chosen per entry unless block-q is given); K and V tiles of 32 or 64 keys copied into dynamic shared memory
+    of (ceil(Sq / R), Hq, B) blocks of R = q_tile query rows, 16 or 32 rows
+    a warp; K and V tiles of 32 or 64 keys copied into dynamic shared memory
     by `nvgpu.device_async_copy` (two or three buffers) while the previous
     one is used; S = Q K^T and O += P V by `nvvm.mma.sync` m16n8k16 (fp32
     accumulation) fed by `nvgpu.ldmatrix`; the online softmax on the
@@ -91,11 +139,15 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     more than 128 runs) tests every pair.
 
     Other entries (and tensor-cores=false) get the scalar kernel: blocks of
-    R x L threads, R query rows of one head a block (block-q, fewer to keep
-    256 threads), L lanes a row (1, 2, 4 or 8: the fewest whose slices of
+    R x L threads, R = q_tile query rows of one head a block, L lanes a row (1, 2, 4 or 8: the fewest whose slices of
     the query and output rows fit 160 registers; the dot product summed
     across a row's lanes with butterfly shuffles), keys read from global
-    memory.
+    memory, kv_tile keys a step (1, or 2 where lanes share a row).
+
+    A tile program whose tiles are not those of the kernel the options
+    choose for the entry (as attn-gpu-schedule records them), that splits
+    the KV loop (attn.kv_split) or whose heads are inside the query loop is
+    refused with an error.
 
     Every mask kind and score modifier works in both (the same scalar
     builders as the CPU path, ScorePoint); the key range of a block comes
@@ -104,11 +156,6 @@ def AttnLowerToGPU : Pass<"attn-lower-to-gpu", "::mlir::ModuleOp"> {
     gpu.module.
   }];
   let options = [
-    Option<"blockQ", "block-q", "int64_t", /*default=*/"0",
-           "Query rows per block (the tensor-core kernel rounds to whole "
-           "warps of 16 or 32 rows, at most 8 warps); 0 chooses per entry: "
-           "64 for masked heads whose next tile's scores overlap the "
-           "softmax (two blocks a multiprocessor), else 128">,
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
            "Target chip (sm_80, sm_90, sm_90a); later lowerings of the same "
            "kernel choose their instructions by it">,

@@ -44,8 +44,14 @@ struct CascadeOverrides {
   int64_t parallelUnits = 1;
 };
 
-/// The tensor-level part shared by every target: cascade, fusion, tiling,
-/// schedules.
+/// The tensor-level part shared by every target, after a schedule pass has
+/// recorded its choices (attn.schedule): decomposition into the cascade,
+/// online-softmax fusion, query tiling, the mask schedule and split-KV. The
+/// result is the tile program.
+void buildAttnTileProgramPipeline(mlir::OpPassManager &pm,
+                                  const CascadeOverrides &overrides);
+
+/// The CPU's: the IO-aware schedule, the tile program, canonicalization.
 void buildAttnCascadePipeline(mlir::OpPassManager &pm,
                               const CascadeOverrides &overrides);
 
@@ -53,25 +59,38 @@ void buildAttnCascadePipeline(mlir::OpPassManager &pm,
 void buildAttnToCpuPipeline(mlir::OpPassManager &pm,
                             const AttnToCpuOptions &options);
 
+/// The kernel choices of attn-to-gpu and attn-to-ptx.
+#define ATTN_GPU_KERNEL_OPTIONS                                                \
+  Option<std::string> chip{                                                    \
+      *this, "chip", llvm::cl::desc("Target chip: sm_80, sm_90 or sm_90a"),    \
+      llvm::cl::init("sm_90a")};                                               \
+  Option<int64_t> blockQ{                                                      \
+      *this, "block-q",                                                        \
+      llvm::cl::desc("Query rows per block; 0 (default): chosen per entry"),   \
+      llvm::cl::init(0)};                                                      \
+  Option<bool> tensorCores{                                                    \
+      *this, "tensor-cores",                                                   \
+      llvm::cl::desc("Use the tensor-core kernel where the entry allows it "   \
+                     "(bf16/f16, head dims multiples of 16 up to 256)"),       \
+      llvm::cl::init(true)};                                                   \
+  Option<bool> warpgroupMma{                                                   \
+      *this, "warpgroup-mma",                                                  \
+      llvm::cl::desc("On sm_90a, wgmma for the tensor-core kernel's products " \
+                     "where both head dims are multiples of 64 (false: "       \
+                     "mma.sync)"),                                             \
+      llvm::cl::init(true)};
+
+struct AttnToGpuOptions : public mlir::PassPipelineOptions<AttnToGpuOptions> {
+  ATTN_GPU_KERNEL_OPTIONS
+};
+
+/// attn.attention to GPU kernels (gpu.func): attn-gpu-schedule, the tile
+/// program, attn-lower-to-gpu.
+void buildAttnToGpuPipeline(mlir::OpPassManager &pm,
+                            const AttnToGpuOptions &options);
+
 struct AttnToPtxOptions : public mlir::PassPipelineOptions<AttnToPtxOptions> {
-  Option<std::string> chip{
-      *this, "chip", llvm::cl::desc("Target chip: sm_80, sm_90 or sm_90a"),
-      llvm::cl::init("sm_90a")};
-  Option<int64_t> blockQ{
-      *this, "block-q",
-      llvm::cl::desc("Query rows per block; 0 (default): chosen per entry"),
-      llvm::cl::init(0)};
-  Option<bool> tensorCores{
-      *this, "tensor-cores",
-      llvm::cl::desc("Use the tensor-core kernel where the entry allows it "
-                     "(bf16/f16, head dims multiples of 16 up to 256)"),
-      llvm::cl::init(true)};
-  Option<bool> warpgroupMma{
-      *this, "warpgroup-mma",
-      llvm::cl::desc("On sm_90a, wgmma for the tensor-core kernel's products "
-                     "where both head dims are multiples of 64 (false: "
-                     "mma.sync)"),
-      llvm::cl::init(true)};
+  ATTN_GPU_KERNEL_OPTIONS
   Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked (default: "

@@ -32,6 +32,10 @@ CascadeAxes getCascadeAxes(Layout layout);
 inline constexpr llvm::StringLiteral kKVLoopAttr = "attn.kv_loop";
 /// Marks the query-tile loop around it.
 inline constexpr llvm::StringLiteral kQLoopAttr = "attn.q_loop";
+/// Mark the loops over batch entries and KV heads around the query loop
+/// (order heads_outer).
+inline constexpr llvm::StringLiteral kBatchLoopAttr = "attn.batch_loop";
+inline constexpr llvm::StringLiteral kHeadLoopAttr = "attn.head_loop";
 /// Marks the loop over KV parts around independent KV loops.
 inline constexpr llvm::StringLiteral kKVSplitAttr = "attn.kv_split";
 /// The schedule an IO-aware analysis chose: {q_tile, kv_tile, split_kv,
