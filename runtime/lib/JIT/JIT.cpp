@@ -22,9 +22,8 @@
 
 #include <cstdlib>
 
-#ifndef ATTN_BUILD_ID
-#define ATTN_BUILD_ID "unknown"
-#endif
+// ATTN_BUILD_ID: a hash of the compiler's sources (cmake/BuildId.cmake).
+#include "BuildId.h"
 
 using namespace attn;
 using namespace attn::jit;

@@ -153,6 +153,9 @@ TEST_F(JITTest, KeysSeparateSpecsTargetsAndOptions) {
   EXPECT_EQ(keys.size(), 6u);
   EXPECT_EQ(cacheKey(spec(), sm90), cacheKey(spec(), sm90));
   EXPECT_NE(compilerVersion().find("attn"), llvm::StringRef::npos);
+  // The build id is the hash of the sources (cmake/BuildId.cmake), always
+  // generated: never the fallback of a build that could not tell.
+  EXPECT_EQ(compilerVersion().find("unknown"), llvm::StringRef::npos);
 
   Compiler compiler(dir);
   auto a = compiler.compile(spec(), sm90);

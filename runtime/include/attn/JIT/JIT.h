@@ -49,7 +49,10 @@ struct CompileOptions {
   std::string entry;
 };
 
-/// The compiler's version, part of every cache key.
+/// The compiler's version, part of every cache key: the LLVM version and a
+/// hash of the compiler's sources at build time (cmake/BuildId.cmake), so a
+/// compiler rebuilt from other sources, committed or not, never trusts what
+/// an older build cached.
 llvm::StringRef compilerVersion();
 
 /// The cache key of a spec compiled with `options` (hex SHA-256).
