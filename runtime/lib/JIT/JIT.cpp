@@ -5,6 +5,7 @@
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/InitAll.h"
+#include "attn/Pipelines/Entry.h"
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -166,29 +167,14 @@ static std::optional<runtime::KernelPackage> readEntry(llvm::StringRef contents,
   return package.take();
 }
 
-/// Keeps only the entry function: the one named, else the one holding an
-/// attn.attention.
+/// Keeps only the entry function (findEntryFunction's rule).
 static llvm::Error selectEntry(mlir::ModuleOp module, llvm::StringRef entry) {
-  mlir::func::FuncOp chosen;
-  for (auto fn : module.getOps<mlir::func::FuncOp>()) {
-    bool holds = false;
-    fn.walk([&](AttentionOp) { holds = true; });
-    if (entry.empty() ? holds : fn.getName() == entry) {
-      if (chosen)
-        return llvm::createStringError(
-            llvm::inconvertibleErrorCode(),
-            "several functions hold an attn.attention; name the entry");
-      chosen = fn;
-    }
-  }
+  llvm::Expected<mlir::func::FuncOp> chosen = findEntryFunction(module, entry);
   if (!chosen)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   entry.empty()
-                                       ? "no function holds an attn.attention"
-                                       : "no function named '" + entry + "'");
+    return chosen.takeError();
   for (auto fn :
        llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>()))
-    if (fn != chosen)
+    if (fn != *chosen)
       fn.erase();
   return llvm::Error::success();
 }

@@ -201,7 +201,7 @@ TEST_F(JITTest, ErrorsAreValuesAndNotCached) {
   for (int i = 0; i < 2; ++i) {
     auto k = compiler.compile(bad);
     ASSERT_FALSE(static_cast<bool>(k));
-    EXPECT_NE(llvm::toString(k.takeError()).find("no function holds"),
+    EXPECT_NE(llvm::toString(k.takeError()).find("no function holding"),
               std::string::npos);
   }
   auto garbage = compiler.compile("func.func @f(");

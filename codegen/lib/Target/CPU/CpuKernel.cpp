@@ -11,6 +11,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/InitAll.h"
+#include "attn/Pipelines/Entry.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -66,22 +67,10 @@ CpuKernel::compile(llvm::StringRef spec, llvm::StringRef entry,
     return makeError("spec does not parse: " + diagnostics);
 
   // The entry function.
-  func::FuncOp entryFn;
-  for (auto fn : module->getOps<func::FuncOp>()) {
-    if (fn.isExternal() || fn.isPrivate())
-      continue;
-    if (!entry.empty() ? fn.getName() == entry
-                       : !fn.getOps<AttentionOp>().empty()) {
-      if (entryFn)
-        return makeError("spec has several entry functions; name one");
-      entryFn = fn;
-    }
-  }
-  if (!entryFn)
-    return makeError(entry.empty()
-                         ? llvm::Twine("spec has no function holding an "
-                                       "attn.attention")
-                         : "spec has no public function '" + entry + "'");
+  llvm::Expected<func::FuncOp> found = findEntryFunction(*module, entry);
+  if (!found)
+    return found.takeError();
+  func::FuncOp entryFn = *found;
   kernel->entryName = entryFn.getName().str();
   for (Type t : entryFn.getArgumentTypes()) {
     auto tensor = dyn_cast<RankedTensorType>(t);
