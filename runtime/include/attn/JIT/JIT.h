@@ -4,7 +4,8 @@
 // common masks) is compiled for the GPU (a kernel package: PTX + manifest)
 // or for the CPU (a JIT-compiled function), and cached:
 //   - in memory, per Compiler, keyed by the spec, the target, the options
-//     and the compiler's version;
+//     and the compiler's version (a hash of its sources, taken at build
+//     time: a rebuilt compiler never trusts an older one's entries);
 //   - on disk for GPU packages, one file per key under the cache directory,
 //     written atomically; an entry whose recorded key or digest does not
 //     match its contents (truncated, edited, from another compiler) is
