@@ -2,8 +2,8 @@
 #
 # Run as `cmake -DSOURCE_DIR=... -DOUTPUT=... -P BuildId.cmake` on every
 # build. The id is a SHA-256 over the path and contents of every source file
-# the compiler is made of (dialect/, passes/, codegen/, runtime/, tools/ and
-# the top-level CMake files), so a compiler rebuilt from other sources,
+# the compiler is made of (dialect/, passes/, codegen/, runtime/, tools/,
+# cmake/ and the top-level CMakeLists.txt), so a compiler rebuilt from other sources,
 # committed or not, gets another id, and the JIT cache (keyed on the id)
 # does not trust the packages an older build wrote. The header is rewritten
 # only when the id changes, so an unchanged tree recompiles nothing.

@@ -3,7 +3,6 @@
 #include "attn/JIT/JIT.h"
 
 #include "attn/Conversion/Passes.h"
-#include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/InitAll.h"
 #include "attn/Pipelines/Entry.h"
 #include "attn/Pipelines/Pipelines.h"
